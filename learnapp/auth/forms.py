@@ -1,0 +1,143 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    ValidationError,
+)
+
+from learnapp.auth import rules
+from learnapp.core.access import ROLES
+from learnapp.core.i18n import _l
+
+PASSWORD_MESSAGES = {
+    "too_short": _l("Au moins %(n)s caractères.", n=rules.PASSWORD_MIN_LENGTH),
+    "personal": _l("Le mot de passe ne doit pas contenir votre nom ou votre adresse."),
+    "repetitive": _l("Le mot de passe est trop répétitif."),
+}
+
+ROLE_LABELS = {
+    "learner": _l("Apprenant"),
+    "teacher": _l("Enseignant"),
+    "guide": _l("Guide"),
+    "staff": _l("Équipe de l'office"),
+    "partner": _l("Partenaire"),
+    "admin": _l("Administrateur"),
+}
+
+
+class StrongPassword:
+    def __init__(self, email_field: str | None = None, name_field: str | None = None):
+        self.email_field = email_field
+        self.name_field = name_field
+
+    def __call__(self, form, field):
+        email = form[self.email_field].data or "" if self.email_field else ""
+        name = form[self.name_field].data or "" if self.name_field else ""
+        problems = rules.password_problems(field.data or "", email=email, name=name)
+        if problems:
+            raise ValidationError(str(PASSWORD_MESSAGES[problems[0]]))
+
+
+def _new_password(label):
+    return PasswordField(label, validators=[DataRequired(), Length(max=200)],
+                         render_kw={"autocomplete": "new-password"})
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField(
+        _l("Prénom ou pseudonyme"), validators=[DataRequired(), Length(min=2, max=80)],
+        description=_l("C'est le nom que verront les autres. Pas besoin de votre nom complet."),
+        render_kw={"autocomplete": "nickname"})
+    email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(), Email(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+    birth_year = IntegerField(
+        _l("Année de naissance"), validators=[InputRequired(), NumberRange(min=1900, max=2100)],
+        description=_l("Elle choisit les leçons écrites pour votre âge. Exemple : 1985"),
+        render_kw={"inputmode": "numeric", "autocomplete": "bday-year"})
+    password = _new_password(_l("Mot de passe"))
+    password_confirm = PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[DataRequired(), EqualTo("password", _l("Les mots de passe ne correspondent pas."))],
+        render_kw={"autocomplete": "new-password"})
+
+    def validate_password(self, field):
+        StrongPassword("email", "display_name")(self, field)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Mot de passe"), validators=[DataRequired(), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Rester connecté sur cet appareil"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(), Email(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password(_l("Nouveau mot de passe"))
+    password_confirm = PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[DataRequired(), EqualTo("password", _l("Les mots de passe ne correspondent pas."))],
+        render_kw={"autocomplete": "new-password"})
+
+    def validate_password(self, field):
+        StrongPassword()(self, field)
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Prénom ou pseudonyme"),
+                               validators=[DataRequired(), Length(min=2, max=80)])
+    locale = SelectField(_l("Langue"), choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Mot de passe actuel"),
+                                     validators=[DataRequired(), Length(max=200)],
+                                     render_kw={"autocomplete": "current-password"})
+    password = _new_password(_l("Nouveau mot de passe"))
+    password_confirm = PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[DataRequired(), EqualTo("password", _l("Les mots de passe ne correspondent pas."))],
+        render_kw={"autocomplete": "new-password"})
+
+    def validate_password(self, field):
+        StrongPassword()(self, field)
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(_l("Nouvelle adresse e-mail"),
+                       validators=[DataRequired(), Email(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+    current_password = PasswordField(_l("Mot de passe actuel"),
+                                     validators=[DataRequired(), Length(max=200)],
+                                     render_kw={"autocomplete": "current-password"})
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Rôle"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES])
+    action = SelectField(_l("Action"), choices=[SelectChoice("grant", _l("Donner")),
+                                                   SelectChoice("remove", _l("Retirer"))])
+
+
+class UserSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Rechercher un nom ou une adresse"), validators=[Length(max=100)])

@@ -1,0 +1,111 @@
+"""Configuration: defaults < instance/config.py < LEARNAPP_* environment < explicit mapping.
+
+The secret key is never written here: `learnapp init` generates it into
+``instance/secret_key`` (mode 0600) and :func:`load_config` reads it from there.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ENV_PREFIX = "LEARNAPP_"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+
+
+class Defaults:
+    # "production" refuses to start without a secret key and sends Secure cookies.
+    ENV = "production"
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None  # default: SQLite file in the instance folder
+    BASE_URL = "http://127.0.0.1:5000"
+
+    SMTP_HOST = "127.0.0.1"
+    SMTP_PORT = 25
+    SMTP_USER = ""
+    SMTP_PASSWORD = ""
+    SMTP_STARTTLS = False
+    SMTP_TIMEOUT = 10
+    MAIL_FROM = "Ambassadeurs du territoire <no-reply@localhost>"
+
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session, not to a clock
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
+    SESSION_COOKIE_SECURE: bool | None = None  # None: Secure in production
+    REMEMBER_COOKIE_SECURE: bool | None = None
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset link stays valid
+    EMAIL_CHANGE_MAX_AGE = 24 * 3600
+
+
+def _coerce(raw: str, current: object) -> object:
+    """Turn an environment string into the type of the default it replaces."""
+    if isinstance(current, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(current, int):
+        return int(raw)
+    return raw
+
+
+def read_secret_key(instance_path: str | os.PathLike) -> str | None:
+    path = Path(instance_path) / SECRET_KEY_FILE
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip() or None
+    return None
+
+
+def write_secret_key(instance_path: str | os.PathLike) -> Path:
+    """Create the instance secret key once (0600); an existing key is kept."""
+    folder = Path(instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SECRET_KEY_FILE
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for name, raw in os.environ.items():
+        if name.startswith(ENV_PREFIX) and name != ENV_PREFIX + "INSTANCE_PATH":
+            key = name[len(ENV_PREFIX):]
+            app.config[key] = _coerce(raw, app.config.get(key))
+    if overrides:
+        app.config.update(overrides)
+
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = read_secret_key(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "No secret key: run `learnapp init` (or `learnapp demo`) to create "
+            f"{Path(app.instance_path) / SECRET_KEY_FILE}, or set LEARNAPP_SECRET_KEY."
+        )
+
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "learnapp.db")
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+
+    production = app.config["ENV"] == "production" and not app.config.get("TESTING")
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(name) is None:
+            app.config[name] = production

@@ -1,0 +1,47 @@
+"""What `learnapp demo` loads: accounts now, each domain's demo content as it arrives.
+
+Everything here is idempotent: a second run finds what exists and adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from learnapp.auth import services as accounts
+from learnapp.db import utcnow
+from learnapp.extensions import db
+
+DEMO_ACCOUNTS = (
+    # (e-mail, display name, birth year, roles)
+    ("admin@demo.learnapp.local", "Anne Admin", 1975, ("admin",)),
+    ("staff@demo.learnapp.local", "Sophie de l'office", 1988, ("staff",)),
+    ("guide@demo.learnapp.local", "Gaël le guide", 1970, ("guide",)),
+    ("teacher@demo.learnapp.local", "Mme Lefèvre", 1982, ("teacher",)),
+    ("partner@demo.learnapp.local", "Musée d'art moderne Richard Anacréon", 1990, ("partner",)),
+    ("learner@demo.learnapp.local", "Léa", 1996, ("learner",)),
+    ("teen@demo.learnapp.local", "Hugo", 2010, ("learner",)),
+)
+
+
+def create_demo_accounts(echo) -> None:
+    now = utcnow()
+    created = []
+    for email, name, birth_year, roles in DEMO_ACCOUNTS:
+        if accounts.find_by_email(email) is not None:
+            continue
+        password = secrets.token_urlsafe(9)
+        accounts.create_user(display_name=name, email=email, password=password,
+                             birth_year=birth_year, roles=roles, now=now)
+        created.append((email, password, ", ".join(roles)))
+    db.session.commit()
+    if created:
+        echo("Demo accounts (passwords are shown only this once):")
+        for email, password, roles in created:
+            echo(f"  {roles:<10} {email:<32} {password}")
+    else:
+        echo("Demo accounts already exist (their passwords were shown at the first run; "
+             "`learnapp users set-password EMAIL` chooses a new one).")
+
+
+def load_demo(echo=print) -> None:
+    create_demo_accounts(echo)

@@ -1,0 +1,43 @@
+"""CSRF stays on here: a forged POST (no token, or a wrong one) changes nothing."""
+
+import re
+
+import pytest
+
+from learnapp.auth.models import User
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "WTF_CSRF_ENABLED": True}
+
+
+def token_from(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def registration(**extra):
+    return {"display_name": "Camille", "email": "camille@example.org", "birth_year": "1990",
+            "password": "une phrase assez longue", "password_confirm": "une phrase assez longue",
+            **extra}
+
+
+@pytest.mark.parametrize("token", [None, "forged-token", ""])
+def test_forged_post_is_refused_and_writes_nothing(client, db, token):
+    data = registration() if token is None else registration(csrf_token=token)
+    response = client.post("/register", data=data, headers={"Accept-Language": "fr"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Le formulaire a expiré" in page or "formulaire" in page
+    assert db.session.query(User).count() == 0
+
+
+def test_post_with_the_real_token_works(client, db):
+    token = token_from(client.get("/register").get_data(as_text=True))
+    response = client.post("/register", data=registration(csrf_token=token))
+    assert response.status_code == 302
+    assert db.session.query(User).count() == 1
+
+
+def test_language_switch_needs_a_token(client):
+    assert client.post("/language", data={"language": "en"}).status_code == 400

@@ -1,0 +1,75 @@
+"""Register → log in → switch to English → log out, in a real browser, checked by axe-core."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_register_login_english_logout(page, assert_accessible):
+    page.goto("/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Créer un compte").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Devenir ambassadeur du territoire")
+    assert_accessible(page)
+
+    # A mistake first: the form says what is wrong, tied to the field.
+    page.get_by_label("Prénom ou pseudonyme").fill("Maëlle")
+    page.get_by_label("Adresse e-mail").fill("maelle@example.org")
+    page.get_by_label("Année de naissance").fill("1992")
+    page.get_by_label("Mot de passe", exact=True).fill("court")
+    page.get_by_label("Confirmez le mot de passe").fill("court")
+    page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.get_by_label("Mot de passe", exact=True)).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+
+    page.get_by_label("Mot de passe", exact=True).fill("la marée monte vite")
+    page.get_by_label("Confirmez le mot de passe").fill("la marée monte vite")
+    page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.get_by_text("Bienvenue, Maëlle")).to_be_visible()
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_text("Vous êtes déconnecté")).to_be_visible()
+
+    page.get_by_role("link", name="Se connecter").first.click()
+    assert_accessible(page)
+    page.get_by_label("Adresse e-mail").fill("maelle@example.org")
+    page.get_by_label("Mot de passe").fill("la marée monte vite")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_text("Vous êtes connecté.")).to_be_visible()
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("link", name="My account")).to_be_visible()
+    page.get_by_role("link", name="My account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My account")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You are logged out")).to_be_visible()
+    # The choice of English outlives the session (cookie).
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_keyboard_user_reaches_the_content_with_the_skip_link(page):
+    page.goto("/login")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Aller au contenu")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('main') !== null")
+    assert focused
+
+
+def test_a_child_is_sent_to_their_class_kindly(page, assert_accessible):
+    page.goto("/register")
+    page.get_by_label("Prénom ou pseudonyme").fill("Tom")
+    page.get_by_label("Adresse e-mail").fill("tom@example.org")
+    page.get_by_label("Année de naissance").fill("2017")
+    page.get_by_label("Mot de passe", exact=True).fill("mon chat est roux")
+    page.get_by_label("Confirmez le mot de passe").fill("mon chat est roux")
+    page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.get_by_text("on s'inscrit avec sa classe")).to_be_visible()
+    assert_accessible(page)
