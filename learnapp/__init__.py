@@ -29,14 +29,14 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
 
-    from learnapp import auth, mail, site
+    from learnapp import auth, courses, mail, media, site
     from learnapp.core import access, errors, i18n, security, templating
 
     for module in (access, i18n, security, errors, templating):
         module.init_app(app)
 
     # Domains, in dependency order (see STYLE.md): each registers its blueprint and commands.
-    for domain in (auth, mail, site):
+    for domain in (auth, mail, media, site, courses):
         domain.init_app(app)
 
     return app

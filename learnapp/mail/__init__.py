@@ -2,7 +2,7 @@
 
 
 def init_app(app):
-    from learnapp.mail import cli, routes
+    from learnapp.mail import cli, models, routes  # noqa: F401
 
     app.register_blueprint(routes.bp)
     app.cli.add_command(cli.mail)

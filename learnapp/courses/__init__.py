@@ -1,0 +1,9 @@
+"""Courses: lessons about the territory written for children, teens and adults."""
+
+
+def init_app(app):
+    from learnapp.courses import authoring, cli, models, routes  # noqa: F401 (models: tables known to Alembic)
+
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(authoring.bp)
+    app.cli.add_command(cli.content)
