@@ -29,14 +29,14 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
 
-    from learnapp import auth, courses, mail, media, site
+    from learnapp import auth, courses, mail, media, quizzes, site
     from learnapp.core import access, errors, i18n, security, templating
 
     for module in (access, i18n, security, errors, templating):
         module.init_app(app)
 
     # Domains, in dependency order (see STYLE.md): each registers its blueprint and commands.
-    for domain in (auth, mail, media, site, courses):
+    for domain in (auth, mail, media, site, courses, quizzes):
         domain.init_app(app)
 
     return app
