@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 
 from learnapp.auth import services as accounts
+from learnapp.courses.cli import load_demo_content
 from learnapp.db import utcnow
 from learnapp.extensions import db
 
@@ -45,3 +46,4 @@ def create_demo_accounts(echo) -> None:
 
 def load_demo(echo=print) -> None:
     create_demo_accounts(echo)
+    load_demo_content(echo)  # the repository's content packs (courses/, then quizzes/ …)

@@ -1,8 +1,176 @@
-"""`learnapp content …`: load the content packs (courses/, later quizzes/ and certificates/)."""
+"""`learnapp content …`: load the content packs (courses/, later quizzes/ and certificates/).
+
+``learnapp content load [PATH]`` runs every loader of :data:`LOADERS` in two phases:
+
+1. each loader reads and checks its files (nothing is written) and returns a :class:`Prepared`;
+2. only if no loader found any problem, every loader's ``apply`` runs, in order, and the whole
+   load is committed once. Otherwise every problem is printed as ``path:line: message`` and the
+   command exits with status 1, having written nothing.
+
+Problems and summaries are in French: the command line is the office's tool and runs outside
+any request, so the reader's language is not known.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
+
+from learnapp import PROJECT_ROOT
+from learnapp.courses import loader, services
+from learnapp.db import utcnow
+from learnapp.extensions import db
+
+# progress(label, total) → a context manager giving advance(path), called once per file read.
+Progress = Callable[[str, int], AbstractContextManager[Callable[[Path], None]]]
+
+
+@contextmanager
+def no_progress(label: str, total: int) -> Iterator[Callable[[Path], None]]:
+    yield lambda _path: None
+
+
+@contextmanager
+def terminal_progress(label: str, total: int) -> Iterator[Callable[[Path], None]]:
+    """A bar on stderr (a single line when stderr is not a terminal), so stdout stays clean."""
+    if total <= 0:
+        yield lambda _path: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield lambda _path: bar.update(1)
+
+
+@dataclass
+class LoadContext:
+    # PATH from the command line, or None: each loader then reads the repository's own folder.
+    path: Path | None
+    now: datetime
+    progress: Progress = no_progress
+    # What earlier loaders prepared, by name: a later loader may check references against it
+    # (e.g. quizzes naming a lesson of a course loaded in the same run).
+    prepared: dict[str, Prepared] = field(default_factory=dict)
+
+
+@dataclass
+class Prepared:
+    """One loader's files, read and checked, ready to import."""
+
+    name: str
+    files: int
+    problems: list  # items with .display(base) → "path:line: message"
+    apply: Callable[[], list[str]]  # writes (flush only); returns summary lines in French
+
+
+# A loader: (context) → Prepared, or None when the path holds nothing of its kind.
+Loader = Callable[[LoadContext], "Prepared | None"]
+
+
+def load_courses(context: LoadContext) -> Prepared | None:
+    path = context.path if context.path is not None else PROJECT_ROOT / "courses"
+    if context.path is None and not path.is_dir():
+        return None
+    with context.progress("Lecture des cours", loader.count_files(path)) as advance:
+        pack = loader.read_pack(path, on_file=advance)
+    if pack.ok and not pack.courses:
+        return None
+    return Prepared(name="courses", files=pack.files, problems=pack.problems,
+                    apply=lambda: services.import_pack(pack, context.now).lines())
+
+
+# The loaders `learnapp content load` runs, in order (a later one may rely on an earlier one's
+# data). To add one, append a function (context) → Prepared | None, or its "module:function" name
+# when it lives in a domain above courses (dependencies point one way: courses never imports
+# quizzes). It must write nothing before its `apply` is called, and `apply` flushes, never commits.
+LOADERS: list[Loader | str] = [
+    load_courses,
+    # quizzes (issue 4): append "learnapp.quizzes.loader:load_quizzes" here.
+]
+
+
+def _resolve(load: Loader | str) -> Loader:
+    if callable(load):
+        return load
+    module, _, name = load.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+@dataclass
+class Outcome:
+    problems: list = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+    files: int = 0
+    loaded: bool = False  # True when something was read and imported
+    found: bool = False  # False when no loader found anything to load
+
+
+def run_loaders(path: Path | None, *, now: datetime, progress: Progress = no_progress,
+                check_only: bool = False) -> Outcome:
+    """Check everything, then import everything in one transaction (or nothing at all)."""
+    context = LoadContext(path=path, now=now, progress=progress)
+    outcome = Outcome()
+    for load in LOADERS:
+        prepared = _resolve(load)(context)
+        if prepared is None:
+            continue
+        context.prepared[prepared.name] = prepared
+        outcome.found = True
+        outcome.files += prepared.files
+        outcome.problems += prepared.problems
+    if outcome.problems or check_only or not outcome.found:
+        return outcome
+    try:
+        for prepared in context.prepared.values():
+            outcome.summary += prepared.apply()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    outcome.loaded = True
+    return outcome
 
 
 @click.group(help="Content packs: courses (and, later, quizzes and certificates).")
 def content():
     pass
+
+
+@content.command("load", help="Check then load the content packs (default: the repository's courses/). "
+                              "PATH: a folder of courses, one course, or a folder holding courses/.")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--check", "check_only", is_flag=True, help="Only check the files; write nothing.")
+@with_appcontext
+def load_command(path: Path | None, check_only: bool):
+    outcome = run_loaders(path, now=utcnow(), progress=terminal_progress, check_only=check_only)
+    if outcome.problems:
+        base = Path.cwd()
+        for problem in outcome.problems:
+            click.echo(problem.display(base), err=True)
+        click.echo(f"{len(outcome.problems)} problème(s) : rien n'a été chargé.", err=True)
+        raise SystemExit(1)
+    if not outcome.found:
+        click.echo("Rien à charger.")
+        return
+    if check_only:
+        click.echo(f"Vérification terminée : aucun problème ({outcome.files} fichier(s)).")
+        return
+    for line in outcome.summary:
+        click.echo(line)
+    click.echo(f"Contenu chargé ({outcome.files} fichier(s)).")
+
+
+def load_demo_content(echo) -> None:
+    """`learnapp demo`: load the repository's content packs, reported in one line."""
+    outcome = run_loaders(None, now=utcnow())
+    if outcome.problems:
+        echo(f"Contenu non chargé : {len(outcome.problems)} problème(s) ; "
+             "`learnapp content load` les liste avec fichier et ligne.")
+    elif outcome.loaded:
+        echo("Contenu : " + " ".join(outcome.summary))

@@ -1,0 +1,463 @@
+"""The one way Markdown becomes HTML: parse (markdown-it, CommonMark, raw HTML off), check,
+render, then sanitise with nh3 against a strict allow-list.
+
+Everything staff write (lesson texts, quiz prompts and explanations) goes through
+:func:`render` once, when a version is written; the HTML is stored and served as is.
+
+Blocks beyond CommonMark (see docs/content-format.md):
+
+- ``::: savais-tu`` … ``:::``: a "Le savais-tu ?" callout (``<aside role="note">`` with a heading);
+- ``[[terme|définition]]``: a glossary term (``<dfn>``) followed by its definition as visible text;
+- ``![alt](image "Légende")`` alone in its paragraph: a ``<figure>`` with its ``<figcaption>``.
+
+Images are stored in the database: a text refers to one as ``media:<sha256>.<ext>`` (see
+:func:`media_ref`), rendered as ``/media/<sha256>.<ext>``. Files on disk name images by file
+name; :func:`image_sources` and :func:`replace_image_sources` convert between the two.
+
+:func:`render` never raises on bad input: it returns the HTML (always inert) and a list of
+:class:`Problem` with line numbers (raw HTML, an image without alt text, a ``javascript:`` link …).
+Callers that store text refuse it when there are problems.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+
+
+def _l(text: str) -> str:
+    """Marks a message for the translation catalogue (extracted like ``_l``), left untranslated:
+    problems are read in French on the command line and translated by :meth:`Problem.localized`
+    inside a request."""
+    return text
+
+
+CALLOUT_NAME = "savais-tu"
+CALLOUT_TITLE = "Le savais-tu ?"
+NEW_WINDOW_HINT = " (nouvelle fenêtre)"
+
+MESSAGES: dict[str, str] = {
+    "raw_html": _l("HTML brut interdit (« %(html)s ») : écrivez en Markdown."),
+    "link_not_allowed": _l("Lien refusé (« %(url)s ») : seuls les liens http(s), mailto:, tel: et les "
+                           "chemins du site (/…) sont acceptés."),
+    "image_without_alt": _l("Image « %(src)s » sans texte alternatif : écrivez ![description](%(src)s)."),
+    "image_source_not_allowed": _l("Image « %(src)s » refusée : seules les images enregistrées dans "
+                                   "l'application s'affichent (un fichier à côté du texte, ou une image envoyée "
+                                   "dans l'éditeur)."),
+    "glossary_invalid": _l("Terme de glossaire mal écrit (« %(text)s ») : écrivez [[terme|définition]]."),
+    "unknown_block": _l("Bloc inconnu (« %(text)s ») : le seul bloc est « ::: savais-tu » … « ::: »."),
+    "callout_not_closed": _l("Bloc « ::: savais-tu » jamais fermé : ajoutez une ligne « ::: » à la fin du "
+                             "bloc."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a text. ``line`` counts from 1 in the Markdown given to render."""
+
+    code: str
+    line: int | None
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """In French, whatever the context (command line, files)."""
+        return MESSAGES[self.code] % dict(self.params)
+
+    def localized(self) -> str:
+        """In the reader's language, inside a request (the browser editor)."""
+        from learnapp.core.i18n import _
+
+        return _(MESSAGES[self.code], **self.params)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --- media references ---------------------------------------------------------------------
+
+MEDIA_PREFIX = "media:"
+MEDIA_EXTENSIONS = ("png", "jpg", "gif", "webp")
+_MEDIA_REF = re.compile(r"media:([0-9a-f]{64})\.(png|jpg|gif|webp)")
+_MEDIA_URL = re.compile(r"/media/[0-9a-f]{64}\.(?:png|jpg|gif|webp)")
+
+
+def media_ref(sha256: str, extension: str) -> str:
+    """How a stored text names a stored image: ``media:<sha256>.<ext>``."""
+    return f"{MEDIA_PREFIX}{sha256}.{extension}"
+
+
+def parse_media_ref(src: str) -> tuple[str, str] | None:
+    """``media:<sha256>.<ext>`` → ``(sha256, ext)``; anything else → None."""
+    match = _MEDIA_REF.fullmatch(src)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def media_url(src: str) -> str | None:
+    """The URL an image source is served at, or None when the source is not a stored image."""
+    parsed = parse_media_ref(src)
+    return f"/media/{parsed[0]}.{parsed[1]}" if parsed else None
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    src: str
+    alt: str
+    caption: str
+    line: int
+
+
+def image_sources(markdown_text: str) -> list[ImageSource]:
+    """Every image in a text, in order, with its line (from 1)."""
+    tokens = _parser().parse(markdown_text)
+    found = []
+    for child, line in _inline_children(tokens):
+        if child.type == "image":
+            found.append(ImageSource(src=str(child.attrGet("src") or ""), alt=_alt_text(child),
+                                     caption=str(child.attrGet("title") or ""), line=line))
+    return found
+
+
+# ![alt](  — the alt may hold one level of nested brackets and escaped characters.
+_IMAGE_HEAD = r"!\[(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*\]\(\s*<?"
+
+
+def replace_image_sources(markdown_text: str, replacements: Mapping[str, str]) -> str:
+    """Rewrite image sources, e.g. ``{"maree.png": "media:3f…9a.png"}`` when loading files, or
+    the reverse when exporting. Only image destinations change; the rest of the text is kept
+    byte for byte. Sources must be plain names (no spaces or brackets), as both kinds are."""
+    text = markdown_text
+    for old, new in replacements.items():
+        pattern = re.compile(f"({_IMAGE_HEAD}){re.escape(old)}(?=[\\s>)])", re.DOTALL)
+        text = pattern.sub(lambda match, new=new: match.group(1) + new, text)
+    return text
+
+
+# --- links ------------------------------------------------------------------------------
+
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def link_kind(url: str) -> str | None:
+    """``"external"`` (http/https with a host), ``"internal"`` (a path on this site or an
+    anchor), ``"contact"`` (mailto:, tel:) or None when the link is refused."""
+    if any(ord(character) < 33 or ord(character) == 127 for character in url):
+        return None
+    scheme = _SCHEME.match(url)
+    if scheme is None:
+        if url.startswith("#") or (url.startswith("/") and not url.startswith(("//", "/\\"))):
+            return "internal"
+        return None
+    name = scheme.group(1).lower()
+    if name not in LINK_SCHEMES:
+        return None
+    if name in ("mailto", "tel"):
+        return "contact"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return "external" if parts.hostname else None
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+_GLOSSARY_OPEN = "[["
+_GLOSSARY_CLOSE = "]]"
+
+
+def _glossary_rule(state: StateInline, silent: bool) -> bool:
+    """``[[terme|définition]]`` → a ``glossary`` token (``glossary_invalid`` when malformed)."""
+    start = state.pos
+    if not state.src.startswith(_GLOSSARY_OPEN, start):
+        return False
+    end = state.src.find(_GLOSSARY_CLOSE, start + 2, state.posMax)
+    if end < 0:
+        return False
+    inner = state.src[start + 2:end]
+    if not silent:
+        term, bar, definition = inner.partition("|")
+        term, definition = " ".join(term.split()), " ".join(definition.split())
+        if bar and term and definition:
+            token = state.push("glossary", "dfn", 0)
+            token.meta = {"term": term, "definition": definition}
+        else:
+            token = state.push("glossary_invalid", "", 0)
+            token.content = state.src[start:end + 2]
+    state.pos = end + 2
+    return True
+
+
+def _build_parser(*, html_enabled: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": html_enabled})
+    # Links are checked afterwards by our own policy, so a refused one can be reported.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.inline.ruler.before("link", "glossary", _glossary_rule)
+    md.use(container_plugin, CALLOUT_NAME)
+    for name in ("heading_open", "heading_close"):
+        md.add_render_rule(name, _render_heading)
+    md.add_render_rule("image", _render_image)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("link_close", _render_link_close)
+    md.add_render_rule("glossary", _render_glossary)
+    md.add_render_rule("glossary_invalid", _render_text_content)
+    md.add_render_rule(f"container_{CALLOUT_NAME}_open", _render_callout)
+    md.add_render_rule(f"container_{CALLOUT_NAME}_close", _render_callout)
+    return md
+
+
+_PARSERS: dict[bool, MarkdownIt] = {}
+
+
+def _parser(*, html_enabled: bool = False) -> MarkdownIt:
+    if html_enabled not in _PARSERS:
+        _PARSERS[html_enabled] = _build_parser(html_enabled=html_enabled)
+    return _PARSERS[html_enabled]
+
+
+def _inline_children(tokens: list[Token]):
+    """(child token, line from 1) for every inline child, counting line breaks."""
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        line = (token.map[0] if token.map else 0) + 1
+        for child in token.children:
+            yield child, line
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+
+
+def _alt_text(image: Token) -> str:
+    return "".join(child.content for child in (image.children or []))
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _heading_level(token: Token) -> int:
+    """The page's <h1> is the lesson's title: the text's ``#`` is an <h2>, and so on."""
+    return min(int(token.tag[1]) + 1, 6)
+
+
+def _render_heading(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    level = _heading_level(token)
+    return f"<h{level}>" if token.nesting == 1 else f"</h{level}>\n"
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    url = media_url(str(token.attrGet("src") or ""))
+    if url is None:  # reported as a problem; nothing is shown
+        return ""
+    img = f'<img src="{_escape(url)}" alt="{_escape(_alt_text(token))}" loading="lazy">'
+    caption = str(token.attrGet("title") or "").strip()
+    if token.meta.get("figure") and caption:
+        return f"{img}<figcaption>{_escape(caption)}</figcaption>"
+    return img
+
+
+def _render_link_open(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    href = _escape(str(token.attrGet("href") or ""))
+    if token.meta.get("external"):
+        return f'<a href="{href}" rel="noopener noreferrer external" target="_blank">'
+    return f'<a href="{href}">'
+
+
+def _render_link_close(self, tokens, idx, options, env) -> str:
+    if tokens[idx].meta.get("external"):
+        return f'<span class="visually-hidden">{NEW_WINDOW_HINT}</span></a>'
+    return "</a>"
+
+
+def _render_glossary(self, tokens, idx, options, env) -> str:
+    meta = tokens[idx].meta
+    return (f'<dfn class="glossary-term">{_escape(meta["term"])}</dfn>'
+            f'<span class="glossary-definition"> ({_escape(meta["definition"])})</span>')
+
+
+def _render_text_content(self, tokens, idx, options, env) -> str:
+    return _escape(tokens[idx].content)
+
+
+def _render_callout(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if token.nesting == -1:
+        return "</aside>\n"
+    level = token.meta.get("heading_level", 2)
+    return (f'<aside class="callout callout-savais-tu" role="note">\n'
+            f'<h{level} class="callout-title">{CALLOUT_TITLE}</h{level}>\n')
+
+
+# --- checking -----------------------------------------------------------------------------
+
+
+def _check_tokens(tokens: list[Token], lines: list[str], problems: list[Problem]) -> None:
+    """Report problems and mark tokens for rendering (external links, figures, callouts)."""
+    heading_level = 1
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            heading_level = _heading_level(token)
+        elif token.type == f"container_{CALLOUT_NAME}_open":
+            token.meta["heading_level"] = min(heading_level + 1, 6)
+            closing = token.map[1] if token.map else len(lines)
+            closing_line = lines[closing].strip().lstrip(">").strip() if closing < len(lines) else ""
+            if not (closing_line.startswith(":::") and set(closing_line) == {":"}):
+                problems.append(Problem("callout_not_closed", (token.map[0] + 1) if token.map else None))
+        elif token.type == "inline" and token.map:
+            first_line = token.content.split("\n", 1)[0].strip()
+            if first_line.startswith(":::"):
+                problems.append(Problem("unknown_block", token.map[0] + 1, {"text": first_line[:60]}))
+            # An image alone in its paragraph becomes a figure (with its title as caption).
+            children = token.children or []
+            if (len(children) == 1 and children[0].type == "image" and index > 0
+                    and media_url(str(children[0].attrGet("src") or "")) is not None
+                    and tokens[index - 1].type == "paragraph_open" and not tokens[index - 1].hidden):
+                tokens[index - 1].tag = tokens[index + 1].tag = "figure"
+                children[0].meta["figure"] = True
+
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            token.children = _check_inline(token, problems)
+
+
+def _check_inline(parent: Token, problems: list[Problem]) -> list[Token]:
+    kept: list[Token] = []
+    open_links: list[Token | None] = []  # None: a refused link whose tags are dropped
+    for child, line in _inline_children([parent]):
+        if child.type == "link_open":
+            href = str(child.attrGet("href") or "")
+            kind = link_kind(href)
+            if kind is None:
+                problems.append(Problem("link_not_allowed", line, {"url": href[:80]}))
+                open_links.append(None)
+                continue
+            child.meta["external"] = kind == "external"
+            open_links.append(child)
+        elif child.type == "link_close":
+            opened = open_links.pop() if open_links else None
+            if opened is None:
+                continue
+            child.meta["external"] = opened.meta.get("external", False)
+        elif child.type == "image":
+            src = str(child.attrGet("src") or "")
+            if not _alt_text(child).strip():
+                problems.append(Problem("image_without_alt", line, {"src": src[:80]}))
+            if media_url(src) is None:
+                problems.append(Problem("image_source_not_allowed", line, {"src": src[:80]}))
+        elif child.type == "glossary_invalid":
+            problems.append(Problem("glossary_invalid", line, {"text": child.content[:80]}))
+        kept.append(child)
+    return kept
+
+
+def _raw_html_problems(markdown_text: str, *, inline: bool = False) -> list[Problem]:
+    """Raw HTML is refused, not silently dropped: find it with a parser that recognises it."""
+    md = _parser(html_enabled=True)
+    tokens = md.parseInline(markdown_text) if inline else md.parse(markdown_text)
+    problems = []
+    for token in tokens:
+        if token.type == "html_block" and token.map:
+            snippet = token.content.strip().split("\n", 1)[0]
+            problems.append(Problem("raw_html", token.map[0] + 1, {"html": snippet[:60]}))
+    for child, line in _inline_children(tokens):
+        if child.type == "html_inline":
+            problems.append(Problem("raw_html", line, {"html": child.content.strip()[:60]}))
+    return problems
+
+
+# --- sanitising ---------------------------------------------------------------------------
+
+ALLOWED_TAGS = frozenset({
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "img", "figure", "figcaption", "aside", "dfn", "span",
+})
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    # Must never raise (nh3 would report it as an unraisable exception).
+    if tag == "img" and attribute == "src":
+        return value if _MEDIA_URL.fullmatch(value) else None
+    if tag == "a" and attribute == "href":
+        return value if link_kind(value) is not None else None
+    if tag == "ol" and attribute == "start":
+        return value if value.isdigit() and len(value) < 7 else None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags={"script", "style"},
+    attributes={"a": {"href"}, "img": {"src", "alt"}, "ol": {"start"}},
+    attribute_filter=_attribute_filter,
+    tag_attribute_values={
+        "a": {"rel": {"noopener noreferrer external"}, "target": {"_blank"}},
+        "aside": {"role": {"note"}},
+        "img": {"loading": {"lazy"}},
+    },
+    allowed_classes={
+        "aside": {"callout", "callout-savais-tu"},
+        **{f"h{level}": {"callout-title"} for level in range(2, 7)},
+        "dfn": {"glossary-term"},
+        "span": {"glossary-definition", "visually-hidden"},
+    },
+    url_schemes=set(LINK_SCHEMES),
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def sanitize(fragment: str) -> str:
+    """The last word on any HTML fragment made from what staff wrote."""
+    return _CLEANER.clean(fragment)
+
+
+# --- the API ------------------------------------------------------------------------------
+
+
+def render(markdown_text: str) -> Rendered:
+    """Markdown → sanitised HTML, with the problems found (line numbers from 1)."""
+    text = markdown_text.replace("\r\n", "\n").replace("\r", "\n")
+    md = _parser()
+    env: dict = {}
+    tokens = md.parse(text, env)
+    problems = _raw_html_problems(text)
+    _check_tokens(tokens, text.split("\n"), problems)
+    html_out = sanitize(md.renderer.render(tokens, md.options, env))
+    problems.sort(key=lambda problem: problem.line or 0)
+    return Rendered(html=html_out, problems=tuple(problems))
+
+
+def render_inline(markdown_text: str) -> Rendered:
+    """A short text (a quiz choice, a caption) without block elements: no <p> around it."""
+    text = " ".join(markdown_text.split())
+    md = _parser()
+    env: dict = {}
+    tokens = md.parseInline(text, env)
+    problems = _raw_html_problems(text, inline=True)
+    for token in tokens:
+        token.children = _check_inline(token, problems)
+    html_out = sanitize(md.renderer.render(tokens, md.options, env))
+    return Rendered(html=html_out, problems=tuple(problems))

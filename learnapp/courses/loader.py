@@ -1,0 +1,622 @@
+"""Reading a courses content pack (docs/content-format.md) into plain dataclasses.
+
+Everything is checked here, before anything is written: the course files, every lesson text,
+every image. :func:`read_pack` never raises on bad content; it returns every problem found, each
+with its file and line. No database and no Flask app are needed: importing what was read is
+:func:`learnapp.courses.services.import_pack`'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from learnapp.auth.rules import AGE_GROUPS
+from learnapp.core import markdown
+from learnapp.media.images import ImageError, clean_image
+
+
+def _l(text: str) -> str:
+    """Marks a message for the translation catalogue; see ``learnapp.core.markdown._l``."""
+    return text
+
+
+COURSE_FILE = "course.yml"
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SLUG_MAX = 80
+LESSON_FOLDER = re.compile(r"(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)")
+IMAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.(?:png|jpe?g|gif|webp)", re.IGNORECASE)
+TITLE_MAX = 200
+SUMMARY_MAX = 2000
+ALT_MAX = 300
+SENTENCE_MAX = 300
+CREDIT_MAX = 1000
+MINUTES_RANGE = (1, 120)
+ORDER_RANGE = (0, 9999)
+COURSE_FIELDS = ("title", "summary", "cover", "order", "audiences", "published", "credits")
+LESSON_FIELDS = ("title", "minutes", "objectives", "key_facts")
+EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg"}
+
+MESSAGES: dict[str, str] = {
+    "path_not_found": _l("Dossier introuvable."),
+    "not_a_folder": _l("Ce n'est pas un dossier : donnez le dossier des cours ou celui d'un cours."),
+    "unreadable": _l("Fichier illisible (%(error)s)."),
+    "not_utf8": _l("Le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8."),
+    "missing_course_file": _l("Fichier course.yml manquant : chaque dossier de cours en a un."),
+    "bad_course_folder": _l("Nom de dossier de cours invalide « %(name)s » : lettres minuscules, chiffres et "
+                            "tirets (par exemple granville-terre-et-mer)."),
+    "bad_lesson_folder": _l("Nom de dossier de leçon invalide « %(name)s » : écrivez NN-nom, par exemple "
+                            "01-les-marees."),
+    "duplicate_lesson_slug": _l("Leçon « %(slug)s » en double (aussi dans %(other)s) : chaque leçon a un nom "
+                                "unique dans le cours."),
+    "duplicate_lesson_number": _l("Numéro %(number)s en double (aussi dans %(other)s) : chaque leçon a son "
+                                  "propre numéro."),
+    "course_without_lessons": _l("Cours sans leçon : ajoutez un dossier 01-nom contenant un texte."),
+    "lesson_without_text": _l("Leçon sans texte : ajoutez child.md, teen.md ou adult.md."),
+    "unknown_age_group": _l("Groupe d'âge inconnu « %(name)s » : les textes s'appellent child.md, teen.md "
+                            "ou adult.md."),
+    "audience_not_in_course": _l("Texte pour « %(audience)s », mais le cours n'est pas écrit pour ce groupe "
+                                 "(voir audiences dans course.yml)."),
+    "yaml_error": _l("En-tête YAML illisible : vérifiez la syntaxe à cette ligne."),
+    "yaml_colon": _l("En-tête YAML illisible : un « : » suivi d'un espace n'est pas permis ici ; mettez le "
+                     "texte entre guillemets."),
+    "yaml_tab": _l("En-tête YAML illisible : tabulation ; indentez avec des espaces."),
+    "yaml_tag": _l("En-tête YAML illisible : les étiquettes « !… » ne sont pas permises."),
+    "yaml_unclosed": _l("En-tête YAML illisible : guillemet ou crochet jamais fermé."),
+    "yaml_indent": _l("En-tête YAML illisible : indentation incorrecte (alignez les champs et les « - »)."),
+    "not_a_mapping": _l("Les champs s'écrivent « nom: valeur », un par ligne."),
+    "duplicate_field": _l("Champ « %(field)s » écrit deux fois."),
+    "unknown_field": _l("Champ inconnu « %(field)s » (champs possibles : %(allowed)s)."),
+    "missing_field": _l("Champ obligatoire « %(field)s » manquant."),
+    "not_text": _l("« %(field)s » doit être un texte (mettez-le entre guillemets s'il ressemble à un nombre, "
+                   "une date ou à true, false, yes, no)."),
+    "empty_text": _l("« %(field)s » est vide."),
+    "too_long": _l("« %(field)s » est trop long : %(max)s caractères au plus."),
+    "not_whole_number": _l("« %(field)s » doit être un nombre entier."),
+    "out_of_range": _l("« %(field)s » doit être compris entre %(min)s et %(max)s."),
+    "not_list_of_text": _l("« %(field)s » doit être une liste de phrases courtes, une par ligne commençant "
+                           "par « - »."),
+    "sentence_with_colon": _l("Une phrase de « %(field)s » contient « : » suivi d'un espace : mettez-la entre "
+                              "guillemets, par exemple - \"Urgence : 112\"."),
+    "not_yes_no": _l("« %(field)s » doit valoir true ou false."),
+    "bad_audiences": _l("« audiences » doit être une liste parmi child, teen, adult, sans doublon."),
+    "bad_cover": _l("« cover » doit contenir « image » (un fichier à côté de course.yml) et « alt » (sa "
+                    "description)."),
+    "missing_front_matter": _l("En-tête manquant : le texte commence par une ligne « --- », puis les champs "
+                               "(title, minutes…), puis une ligne « --- »."),
+    "front_matter_not_closed": _l("En-tête jamais fermé : ajoutez une ligne « --- » après les champs."),
+    "empty_body": _l("Le texte de la leçon est vide."),
+    "image_bad_name": _l("Image « %(src)s » : donnez le nom d'un fichier placé à côté du texte (lettres, "
+                         "chiffres, tirets ; .png, .jpg, .gif ou .webp)."),
+    "image_missing": _l("Image « %(src)s » introuvable dans %(folder)s."),
+    "image_not_image": _l("« %(src)s » n'est pas une image lisible (PNG, JPEG, GIF ou WebP)."),
+    "image_too_large": _l("Image « %(src)s » trop lourde : 5 Mo au plus."),
+    "image_too_many_pixels": _l("Image « %(src)s » trop grande : 16 millions de pixels au plus."),
+}
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """A problem in a file: ``path:line: message`` (line None: the whole file or folder)."""
+
+    path: Path
+    line: int | None
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        template = MESSAGES.get(self.code) or markdown.MESSAGES[self.code]
+        return template % dict(self.params)
+
+    def display(self, base: Path | None = None) -> str:
+        path = self.path
+        if base is not None and path.is_relative_to(base):
+            path = path.relative_to(base)
+        where = f"{path}:{self.line}" if self.line else f"{path}"
+        return f"{where}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.display()
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A problem with one field's value; the browser editor shows it next to the field."""
+
+    field: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.code] % {"field": self.field, **self.params}
+
+
+# --- what a pack holds ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    """An image file checked by :func:`clean_image`; ``raw`` is stored, cleaned again, at import."""
+
+    path: Path
+    filename: str
+    raw: bytes
+    sha256: str  # of the cleaned image: its MediaAsset's key
+    extension: str
+
+    @property
+    def ref(self) -> str:
+        return markdown.media_ref(self.sha256, self.extension)
+
+
+@dataclass(frozen=True)
+class LessonText:
+    audience: str
+    path: Path
+    title: str
+    minutes: int
+    objectives: list[str]
+    key_facts: list[str]
+    # Images named by their media reference (``media:<sha256>.<ext>``), as stored.
+    body_markdown: str
+    images: list[ImageFile]
+
+
+@dataclass
+class LessonSource:
+    slug: str
+    position: int
+    path: Path
+    texts: dict[str, LessonText] = field(default_factory=dict)
+
+
+@dataclass
+class CourseSource:
+    slug: str
+    path: Path
+    title: str
+    summary: str
+    cover: ImageFile | None
+    cover_alt: str
+    position: int
+    audiences: list[str]
+    published: bool
+    # Image credits and sources, kept with the files (not stored: a credit that must be shown
+    # next to an image goes in its caption).
+    credits: list[str] = field(default_factory=list)
+    lessons: list[LessonSource] = field(default_factory=list)
+
+
+@dataclass
+class Pack:
+    """What :func:`read_pack` found; import it only when ``problems`` is empty."""
+
+    root: Path | None
+    courses: list[CourseSource] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --- field checks (shared with the browser editor) ----------------------------------------------
+
+
+def _is_whole_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_text(name: str, value: Any, *, maximum: int, required: bool = True) -> list[FieldProblem]:
+    if value is None and not required:
+        return []
+    if not isinstance(value, str):
+        return [FieldProblem(name, "not_text")]
+    if required and not value.strip():
+        return [FieldProblem(name, "empty_text")]
+    if len(value) > maximum:
+        return [FieldProblem(name, "too_long", {"max": maximum})]
+    return []
+
+
+def check_whole_number(name: str, value: Any, bounds: tuple[int, int]) -> list[FieldProblem]:
+    if not _is_whole_number(value):
+        return [FieldProblem(name, "not_whole_number")]
+    if not bounds[0] <= value <= bounds[1]:
+        return [FieldProblem(name, "out_of_range", {"min": bounds[0], "max": bounds[1]})]
+    return []
+
+
+def check_sentences(name: str, value: Any, *, maximum: int = SENTENCE_MAX) -> list[FieldProblem]:
+    """A list of short texts. A problem with one item carries its ``index``."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        return [FieldProblem(name, "not_list_of_text")]
+    for index, item in enumerate(value):
+        if isinstance(item, dict):  # "- Urgence : 112" reads as a mapping in YAML
+            return [FieldProblem(name, "sentence_with_colon", {"index": index})]
+        if not isinstance(item, str) or not item.strip():
+            return [FieldProblem(name, "not_list_of_text", {"index": index})]
+        if len(item) > maximum:
+            return [FieldProblem(name, "too_long", {"max": maximum, "index": index})]
+    return []
+
+
+def check_lesson_fields(*, title: Any, minutes: Any, objectives: Any = None,
+                        key_facts: Any = None) -> list[FieldProblem]:
+    """The front matter rules of a lesson text (the editor's form uses them too)."""
+    return [*check_text("title", title, maximum=TITLE_MAX),
+            *check_whole_number("minutes", minutes, MINUTES_RANGE),
+            *check_sentences("objectives", objectives),
+            *check_sentences("key_facts", key_facts)]
+
+
+def check_audiences(value: Any) -> list[FieldProblem]:
+    if (not isinstance(value, list) or not value or len(set(value)) != len(value)
+            or not all(isinstance(item, str) and item in AGE_GROUPS for item in value)):
+        return [FieldProblem("audiences", "bad_audiences")]
+    return []
+
+
+# --- reading YAML with line numbers -------------------------------------------------------------
+
+
+@dataclass
+class _Fields:
+    values: dict[str, Any]
+    lines: dict[str, int]  # field → line of its key in the file
+    nodes: dict[str, yaml.Node]  # field → its value's node (lines of list items)
+    first_line: int
+
+    def line_of(self, problem: FieldProblem, default: int) -> int:
+        node = self.nodes.get(problem.field)
+        index = problem.params.get("index")
+        if isinstance(node, yaml.SequenceNode) and isinstance(index, int) and index < len(node.value):
+            return self.first_line + node.value[index].start_mark.line
+        return self.lines.get(problem.field, default)
+
+
+_YAML_PROBLEMS = (  # PyYAML's English reason → our code
+    ("mapping values are not allowed", "yaml_colon"),
+    ("character '\\t'", "yaml_tab"),
+    ("constructor for the tag", "yaml_tag"),
+    ("end of stream", "yaml_unclosed"),
+    ("<stream end>", "yaml_unclosed"),
+    ("expected <block end>", "yaml_indent"),
+    ("expected key", "yaml_indent"),
+    ("expected ':'", "yaml_indent"),
+)
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    reason = f"{getattr(error, 'problem', '')} {getattr(error, 'context', '')}"
+    return next((code for text, code in _YAML_PROBLEMS if text in reason), "yaml_error")
+
+
+def _read_fields(text: str, path: Path, first_line: int, allowed: tuple[str, ...],
+                 problems: list[LoadProblem]) -> _Fields | None:
+    """Parse a YAML mapping; ``first_line`` is the file line of the text's first line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        values = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = first_line + mark.line if mark is not None else first_line
+        problems.append(LoadProblem(path, line, _yaml_problem(error)))
+        return None
+    if not isinstance(node, yaml.MappingNode) or not isinstance(values, dict):
+        problems.append(LoadProblem(path, first_line, "not_a_mapping"))
+        return None
+    lines: dict[str, int] = {}
+    nodes: dict[str, yaml.Node] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        nodes.setdefault(key, value_node)
+        line = first_line + key_node.start_mark.line
+        if key in lines:
+            problems.append(LoadProblem(path, line, "duplicate_field", {"field": key}))
+        elif key not in allowed:
+            problems.append(LoadProblem(path, line, "unknown_field",
+                                        {"field": key, "allowed": ", ".join(allowed)}))
+        lines.setdefault(key, line)
+    return _Fields(values={str(key): value for key, value in values.items()}, lines=lines, nodes=nodes,
+                   first_line=first_line)
+
+
+def _field_problems(path: Path, fields: _Fields, found: list[FieldProblem], *, default_line: int,
+                    problems: list[LoadProblem]) -> None:
+    for problem in found:
+        problems.append(LoadProblem(path, fields.line_of(problem, default_line), problem.code,
+                                    {"field": problem.field, **problem.params}))
+
+
+def _read_text_file(path: Path, problems: list[LoadProblem]) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.append(LoadProblem(path, None, "unreadable", {"error": error.strerror or str(error)}))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        problems.append(LoadProblem(path, line, "not_utf8"))
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- images ---------------------------------------------------------------------------------
+
+
+class _Images:
+    """Each image file is checked once per reading, however many texts use it."""
+
+    def __init__(self):
+        self.cache: dict[Path, ImageFile | str] = {}
+
+    def load(self, folder: Path, src: str, where: Path, line: int | None,
+             problems: list[LoadProblem]) -> ImageFile | None:
+        if not IMAGE_NAME.fullmatch(src):
+            problems.append(LoadProblem(where, line, "image_bad_name", {"src": src[:80]}))
+            return None
+        path = folder / src
+        if path not in self.cache:
+            self.cache[path] = self._check(path)
+        found = self.cache[path]
+        if isinstance(found, str):
+            params = {"src": src, "folder": f"{folder.name}/"}
+            problems.append(LoadProblem(where, line, found, params))
+            return None
+        return found
+
+    @staticmethod
+    def _check(path: Path) -> ImageFile | str:
+        if not path.is_file():
+            return "image_missing"
+        try:
+            raw = path.read_bytes()
+            clean = clean_image(raw)
+        except OSError:
+            return "image_missing"
+        except ImageError as error:
+            return {"too_large": "image_too_large", "too_many_pixels": "image_too_many_pixels"}.get(
+                error.code, "image_not_image")
+        return ImageFile(path=path, filename=path.name, raw=raw, sha256=clean.sha256,
+                         extension=EXTENSIONS[clean.mime_type])
+
+
+# --- the pack -------------------------------------------------------------------------------
+
+
+def _visible_dirs(folder: Path) -> list[Path]:
+    return sorted(entry for entry in folder.iterdir()
+                  if entry.is_dir() and not entry.name.startswith((".", "_")))
+
+
+def _looks_like_course(folder: Path) -> bool:
+    return (folder / COURSE_FILE).is_file() or any(
+        LESSON_FOLDER.fullmatch(entry.name) for entry in _visible_dirs(folder))
+
+
+def course_folders(path: Path) -> tuple[Path, list[Path]]:
+    """The course folders a PATH designates: a course folder (with course.yml), a folder of
+    course folders, or a content folder holding ``courses/``. Returns (root, folders)."""
+    if _looks_like_course(path):
+        return path.parent, [path]
+    if (path / "courses").is_dir() and not (path / "courses" / COURSE_FILE).exists():
+        path = path / "courses"
+    return path, _visible_dirs(path)
+
+
+def count_files(path: Path) -> int:
+    """How many files :func:`read_pack` reads (course.yml and texts), for a progress bar."""
+    if not path.is_dir():
+        return 0
+    _root, folders = course_folders(path)
+    return sum(1 + sum(1 for lesson in _visible_dirs(folder) for _ in lesson.glob("*.md"))
+               for folder in folders)
+
+
+def read_pack(path: Path, *, on_file: Callable[[Path], None] | None = None) -> Pack:
+    """Read and check every course under ``path``; ``on_file`` is called after each file."""
+    path = Path(path)
+    if not path.exists():
+        return Pack(root=path, problems=[LoadProblem(path, None, "path_not_found")])
+    if not path.is_dir():
+        return Pack(root=path, problems=[LoadProblem(path, None, "not_a_folder")])
+    root, folders = course_folders(path)
+    reading = Pack(root=root)
+    images = _Images()
+    tick = on_file or (lambda _path: None)
+    for folder in folders:
+        course = _read_course(folder, images, reading, tick)
+        if course is not None:
+            reading.courses.append(course)
+    return reading
+
+
+def _read_course(folder: Path, images: _Images, reading: Pack, tick) -> CourseSource | None:
+    problems = reading.problems
+    slug_ok = bool(SLUG.fullmatch(folder.name)) and len(folder.name) <= SLUG_MAX
+    if not slug_ok:
+        problems.append(LoadProblem(folder, None, "bad_course_folder", {"name": folder.name}))
+    course_file = folder / COURSE_FILE
+    course = None
+    if not course_file.is_file():
+        problems.append(LoadProblem(course_file, None, "missing_course_file"))
+    else:
+        reading.files += 1
+        course = _read_course_file(course_file, folder, images, problems)
+        tick(course_file)
+    lessons = _read_lessons(folder, course.audiences if course else list(AGE_GROUPS), images, reading,
+                            tick)
+    if course is None or not slug_ok:
+        return None
+    if not lessons:
+        problems.append(LoadProblem(course_file, None, "course_without_lessons"))
+    course.lessons = lessons
+    return course
+
+
+def _read_course_file(path: Path, folder: Path, images: _Images,
+                      problems: list[LoadProblem]) -> CourseSource | None:
+    text = _read_text_file(path, problems)
+    if text is None:
+        return None
+    fields = _read_fields(text, path, 1, COURSE_FIELDS, problems)
+    if fields is None:
+        return None
+    values = fields.values
+    found: list[FieldProblem] = []
+    if "title" not in values:
+        found.append(FieldProblem("title", "missing_field"))
+    else:
+        found += check_text("title", values["title"], maximum=TITLE_MAX)
+    summary = values.get("summary", "")
+    found += check_text("summary", summary, maximum=SUMMARY_MAX, required=False)
+    order = values.get("order", 0)
+    found += check_whole_number("order", order, ORDER_RANGE)
+    audiences = values.get("audiences", list(AGE_GROUPS))
+    found += check_audiences(audiences)
+    published = values.get("published", True)
+    if not isinstance(published, bool):
+        found.append(FieldProblem("published", "not_yes_no"))
+    found += check_sentences("credits", values.get("credits"), maximum=CREDIT_MAX)
+    before = len(problems)
+    _field_problems(path, fields, found, default_line=1, problems=problems)
+
+    cover, cover_alt = None, ""
+    if values.get("cover") is not None:
+        spec = values["cover"]
+        line = fields.lines.get("cover", 1)
+        if (not isinstance(spec, dict) or set(spec) - {"image", "alt"} or not isinstance(spec.get("image"), str)
+                or not isinstance(spec.get("alt"), str) or not spec["alt"].strip()):
+            problems.append(LoadProblem(path, line, "bad_cover"))
+        elif len(spec["alt"]) > ALT_MAX:
+            problems.append(LoadProblem(path, line, "too_long", {"field": "cover.alt", "max": ALT_MAX}))
+        else:
+            cover = images.load(folder, spec["image"], path, line, problems)
+            cover_alt = spec["alt"].strip()
+    if len(problems) > before:
+        return None
+    return CourseSource(slug=folder.name, path=folder, title=values["title"].strip(),
+                        summary=(summary or "").strip(), cover=cover, cover_alt=cover_alt, position=order,
+                        audiences=list(audiences), published=published,
+                        credits=[" ".join(item.split()) for item in values.get("credits") or []])
+
+
+def _read_lessons(folder: Path, audiences: list[str], images: _Images, reading: Pack,
+                  tick) -> list[LessonSource]:
+    problems = reading.problems
+    lessons: list[LessonSource] = []
+    by_slug: dict[str, Path] = {}
+    by_number: dict[int, Path] = {}
+    for lesson_folder in _visible_dirs(folder):
+        match = LESSON_FOLDER.fullmatch(lesson_folder.name)
+        if not match or len(match.group(2)) > SLUG_MAX:
+            problems.append(LoadProblem(lesson_folder, None, "bad_lesson_folder", {"name": lesson_folder.name}))
+            continue
+        number, slug = int(match.group(1)), match.group(2)
+        if slug in by_slug:
+            problems.append(LoadProblem(lesson_folder, None, "duplicate_lesson_slug",
+                                        {"slug": slug, "other": by_slug[slug].name}))
+        if number in by_number:
+            problems.append(LoadProblem(lesson_folder, None, "duplicate_lesson_number",
+                                        {"number": match.group(1), "other": by_number[number].name}))
+        by_slug.setdefault(slug, lesson_folder)
+        by_number.setdefault(number, lesson_folder)
+        lesson = LessonSource(slug=slug, position=number, path=lesson_folder)
+        texts = sorted(lesson_folder.glob("*.md"))
+        for text_path in texts:
+            reading.files += 1
+            audience = text_path.stem
+            if audience not in AGE_GROUPS:
+                problems.append(LoadProblem(text_path, None, "unknown_age_group", {"name": text_path.name}))
+            else:
+                if audience not in audiences:
+                    problems.append(LoadProblem(text_path, None, "audience_not_in_course", {"audience": audience}))
+                text = read_lesson_text(text_path, audience, images, problems)
+                if text is not None:
+                    lesson.texts[audience] = text
+            tick(text_path)
+        if not texts:
+            problems.append(LoadProblem(lesson_folder, None, "lesson_without_text"))
+        lessons.append(lesson)
+    return lessons
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | str:
+    """``(front matter, body, file line of the body's first line)``, or a problem code."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return "missing_front_matter"
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    return "front_matter_not_closed"
+
+
+def read_lesson_text(path: Path, audience: str, images: _Images | None = None,
+                     problems: list[LoadProblem] | None = None) -> LessonText | None:
+    """Read and check one lesson text; its images are looked up beside it."""
+    problems = problems if problems is not None else []
+    images = images or _Images()
+    text = _read_text_file(path, problems)
+    if text is None:
+        return None
+    parts = split_front_matter(text)
+    if isinstance(parts, str):
+        problems.append(LoadProblem(path, 1, parts))
+        return None
+    front, body, body_line = parts
+    before = len(problems)
+    fields = _read_fields(front, path, 2, LESSON_FIELDS, problems)
+    if fields is not None:
+        values = fields.values
+        found = [FieldProblem(name, "missing_field") for name in ("title", "minutes") if name not in values]
+        if "title" in values:
+            found += check_text("title", values["title"], maximum=TITLE_MAX)
+        if "minutes" in values:
+            found += check_whole_number("minutes", values["minutes"], MINUTES_RANGE)
+        found += check_sentences("objectives", values.get("objectives"))
+        found += check_sentences("key_facts", values.get("key_facts"))
+        _field_problems(path, fields, found, default_line=1, problems=problems)
+
+    if not body.strip():
+        problems.append(LoadProblem(path, body_line, "empty_body"))
+    # Images: by file name in the files, by media reference once checked.
+    offset = body_line - 1
+    used: list[ImageFile] = []
+    refused: set[str] = set()
+    replacements: dict[str, str] = {}
+    for image in markdown.image_sources(body):
+        if image.src in replacements or image.src in refused:
+            continue
+        found_image = images.load(path.parent, image.src, path, image.line + offset, problems)
+        if found_image is None:
+            refused.add(image.src)
+            continue
+        used.append(found_image)
+        replacements[image.src] = found_image.ref
+    stored_body = markdown.replace_image_sources(body, replacements)
+    for problem in markdown.render(stored_body).problems:
+        if problem.code == "image_source_not_allowed" and problem.params.get("src") in refused:
+            continue  # already reported: missing, badly named or not an image
+        problems.append(LoadProblem(path, problem.line + offset if problem.line else None, problem.code,
+                                    problem.params))
+    if len(problems) > before or fields is None:
+        return None
+    values = fields.values
+    return LessonText(audience=audience, path=path, title=values["title"].strip(), minutes=values["minutes"],
+                      objectives=[item.strip() for item in values.get("objectives") or []],
+                      key_facts=[item.strip() for item in values.get("key_facts") or []],
+                      body_markdown=stored_body.strip("\n") + "\n", images=used)

@@ -1,0 +1,248 @@
+"""Courses use cases: write a lesson version, read the current ones, import a content pack.
+
+Services flush, never commit: the command or the view commits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from learnapp.auth.rules import AGE_GROUPS
+from learnapp.core import markdown
+from learnapp.courses.loader import CourseSource, FieldProblem, ImageFile, LessonText, Pack, check_lesson_fields
+from learnapp.courses.models import Course, Lesson, LessonVersion
+from learnapp.extensions import db
+from learnapp.media.models import MediaAsset
+from learnapp.media.services import store_image
+
+SOURCES = ("files", "editor", "restore")
+
+
+class InvalidLessonText(ValueError):
+    """The text cannot be stored: ``problems`` lists why (field problems and Markdown problems)."""
+
+    def __init__(self, problems: list[FieldProblem | markdown.Problem]):
+        super().__init__("; ".join(problem.message for problem in problems))
+        self.problems = problems
+
+
+def source_hash(*, title: str, minutes: int, objectives: Iterable[str], key_facts: Iterable[str],
+                body_markdown: str) -> str:
+    """What makes two texts "the same": their fields and body, whatever the YAML layout."""
+    canonical = json.dumps({"title": title, "minutes": minutes, "objectives": list(objectives),
+                            "key_facts": list(key_facts), "body": body_markdown},
+                           ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def current_version(lesson: Lesson, audience: str) -> LessonVersion | None:
+    return db.session.scalar(
+        select(LessonVersion).where(LessonVersion.lesson_id == lesson.id, LessonVersion.audience == audience)
+        .order_by(LessonVersion.number.desc()).limit(1))
+
+
+def current_versions_by_lesson(lesson_ids: Iterable[int]) -> dict[int, dict[str, LessonVersion]]:
+    """{lesson id: {audience: its highest version}} in one query (a course page's lessons)."""
+    ids = list(lesson_ids)
+    if not ids:
+        return {}
+    latest = (select(LessonVersion.lesson_id, LessonVersion.audience,
+                     func.max(LessonVersion.number).label("number"))
+              .where(LessonVersion.lesson_id.in_(ids))
+              .group_by(LessonVersion.lesson_id, LessonVersion.audience).subquery())
+    rows = db.session.scalars(
+        select(LessonVersion).join(latest, (LessonVersion.lesson_id == latest.c.lesson_id)
+                                   & (LessonVersion.audience == latest.c.audience)
+                                   & (LessonVersion.number == latest.c.number)))
+    found: dict[int, dict[str, LessonVersion]] = {lesson_id: {} for lesson_id in ids}
+    for version in rows:
+        found[version.lesson_id][version.audience] = version
+    return found
+
+
+def current_versions(lesson: Lesson) -> dict[str, LessonVersion]:
+    """{audience: the lesson's current text for that age group}; groups without text are absent."""
+    return current_versions_by_lesson([lesson.id])[lesson.id]
+
+
+def add_lesson_version(lesson: Lesson, audience: str, *, title: str, minutes: int, objectives: list[str],
+                       key_facts: list[str], body_markdown: str, source: str, author, now: datetime
+                       ) -> LessonVersion | None:
+    """Add the next version of ``lesson``'s text for ``audience``, rendered once here.
+
+    Returns None (and adds nothing) when the text is identical to the current version. Raises
+    :class:`InvalidLessonText` when a field or the Markdown has a problem (nothing is added).
+    Images are named ``media:<sha256>.<ext>`` (see learnapp.core.markdown).
+    """
+    if audience not in AGE_GROUPS:
+        raise ValueError(f"unknown audience {audience!r}")
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    objectives, key_facts = list(objectives or []), list(key_facts or [])
+    problems: list[FieldProblem | markdown.Problem] = list(check_lesson_fields(
+        title=title, minutes=minutes, objectives=objectives, key_facts=key_facts))
+    rendered = markdown.render(body_markdown)
+    problems += rendered.problems
+    if problems:
+        raise InvalidLessonText(problems)
+    digest = source_hash(title=title, minutes=minutes, objectives=objectives, key_facts=key_facts,
+                         body_markdown=body_markdown)
+    if lesson.id is None:
+        db.session.flush()
+    current = current_version(lesson, audience)
+    if current is not None and current.source_hash == digest:
+        return None
+    version = LessonVersion(
+        lesson=lesson, audience=audience, number=(current.number + 1) if current else 1, title=title,
+        minutes=minutes, objectives=objectives, key_facts=key_facts, body_markdown=body_markdown,
+        body_html=rendered.html, source_hash=digest, source=source,
+        author_id=author.id if author is not None else None, created_at=now)
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+# --- importing a content pack ---------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    courses_added: int = 0
+    courses_updated: int = 0
+    courses_unchanged: int = 0
+    lessons_added: int = 0
+    lessons_updated: int = 0
+    lessons_unchanged: int = 0
+    versions_added: int = 0
+    texts_unchanged: int = 0
+    images_added: int = 0
+    # "course/lesson" present in the database but no longer in the files: kept, since progress
+    # and history point at them.
+    lessons_absent: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.courses_added or self.courses_updated or self.lessons_added or self.lessons_updated
+                    or self.versions_added or self.images_added)
+
+    def lines(self) -> list[str]:
+        lines = [
+            f"Cours : {self.courses_added} ajouté(s), {self.courses_updated} modifié(s), "
+            f"{self.courses_unchanged} inchangé(s).",
+            f"Leçons : {self.lessons_added} ajoutée(s), {self.lessons_updated} modifiée(s), "
+            f"{self.lessons_unchanged} inchangée(s).",
+            f"Textes : {self.versions_added} nouvelle(s) version(s), {self.texts_unchanged} inchangé(s).",
+            f"Images : {self.images_added} ajoutée(s).",
+        ]
+        if self.lessons_absent:
+            lines.append("Leçons absentes des fichiers, conservées : " + ", ".join(self.lessons_absent) + ".")
+        return lines
+
+
+class _Importer:
+    def __init__(self, now: datetime):
+        self.now = now
+        self.report = ImportReport()
+        self.assets: dict[str, MediaAsset] = {}
+
+    def asset(self, image: ImageFile) -> MediaAsset:
+        if image.sha256 not in self.assets:
+            asset = db.session.scalar(select(MediaAsset).where(MediaAsset.sha256 == image.sha256))
+            if asset is None:
+                asset = store_image(image.raw, image.filename, self.now)
+                self.report.images_added += 1
+                if asset.sha256 != image.sha256:  # cleaning is deterministic; never expected
+                    raise RuntimeError(f"{image.path}: the cleaned image changed between reading and import")
+            self.assets[image.sha256] = asset
+        return self.assets[image.sha256]
+
+    def course(self, source: CourseSource) -> None:
+        course = db.session.scalar(select(Course).where(Course.slug == source.slug))
+        cover = self.asset(source.cover) if source.cover is not None else None
+        values = {"title": source.title, "summary": source.summary, "position": source.position,
+                  "audiences": list(source.audiences), "published": source.published,
+                  "cover_asset_id": cover.id if cover is not None else None, "cover_alt": source.cover_alt}
+        if course is None:
+            course = Course(slug=source.slug, created_at=self.now, updated_at=self.now, **values)
+            db.session.add(course)
+            db.session.flush()
+            self.report.courses_added += 1
+            added, metadata_changed = True, False
+        else:
+            added = False
+            changed = {name: value for name, value in values.items() if getattr(course, name) != value}
+            for name, value in changed.items():
+                setattr(course, name, value)
+            metadata_changed = bool(changed)
+            if changed:
+                self.report.courses_updated += 1
+            else:
+                self.report.courses_unchanged += 1
+        existing = {lesson.slug: lesson for lesson in course.lessons}
+        any_lesson_changed = False
+        for lesson_source in source.lessons:
+            lesson = existing.get(lesson_source.slug)
+            if lesson is None:
+                lesson = Lesson(course=course, slug=lesson_source.slug, position=lesson_source.position,
+                                created_at=self.now)
+                db.session.add(lesson)
+                db.session.flush()
+                self.report.lessons_added += 1
+                lesson_changed = True
+            else:
+                lesson_changed = lesson.position != lesson_source.position
+                lesson.position = lesson_source.position
+            for text in lesson_source.texts.values():
+                lesson_changed |= self.text(lesson, text)
+            if lesson_source.slug in existing:
+                if lesson_changed:
+                    self.report.lessons_updated += 1
+                else:
+                    self.report.lessons_unchanged += 1
+            any_lesson_changed |= lesson_changed
+        seen = {lesson.slug for lesson in source.lessons}
+        self.report.lessons_absent += [f"{course.slug}/{slug}" for slug in sorted(existing) if slug not in seen]
+        if not added and (any_lesson_changed or metadata_changed):
+            course.updated_at = self.now
+
+    def text(self, lesson: Lesson, text: LessonText) -> bool:
+        """Add a version when the file changed since it was last loaded. A text edited in the
+        browser since then stays current until the file itself changes."""
+        for image in text.images:
+            self.asset(image)
+        digest = source_hash(title=text.title, minutes=text.minutes, objectives=text.objectives,
+                             key_facts=text.key_facts, body_markdown=text.body_markdown)
+        last_from_files = db.session.scalar(
+            select(LessonVersion.source_hash)
+            .where(LessonVersion.lesson_id == lesson.id, LessonVersion.audience == text.audience,
+                   LessonVersion.source == "files")
+            .order_by(LessonVersion.number.desc()).limit(1))
+        version = None
+        if last_from_files != digest:
+            version = add_lesson_version(
+                lesson, text.audience, title=text.title, minutes=text.minutes, objectives=text.objectives,
+                key_facts=text.key_facts, body_markdown=text.body_markdown, source="files", author=None,
+                now=self.now)
+        if version is None:
+            self.report.texts_unchanged += 1
+            return False
+        self.report.versions_added += 1
+        return True
+
+
+def import_pack(pack: Pack, now: datetime) -> ImportReport:
+    """Create or update the courses read by :func:`learnapp.courses.loader.read_pack`, which
+    must have found no problem. Adds versions only for texts that changed; flushes, never commits."""
+    if not pack.ok:
+        raise ValueError("a pack with problems is never imported")
+    importer = _Importer(now)
+    for course in pack.courses:
+        importer.course(course)
+    db.session.flush()
+    return importer.report

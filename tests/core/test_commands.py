@@ -1,0 +1,96 @@
+"""The set-up commands a new user types, run as real processes."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+LEARNAPP = [sys.executable, "-m", "learnapp.cli"]
+
+
+@pytest.fixture
+def scratch_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEARNAPP_")}
+    env["LEARNAPP_INSTANCE_PATH"] = str(tmp_path / "instance")
+    return env
+
+
+def run(args, env, **kwargs):
+    return subprocess.run(LEARNAPP + args, env=env, capture_output=True, text=True, timeout=300,
+                          **kwargs)
+
+
+def test_help_lists_every_command(scratch_env):
+    result = run(["--help"], scratch_env)
+    assert result.returncode == 0, result.stderr
+    for command in ("demo", "serve", "users", "mail", "db", "init", "i18n", "content"):
+        assert f"  {command}" in result.stdout
+
+
+def count_rows(database: Path, table: str) -> int:
+    import sqlite3
+
+    connection = sqlite3.connect(database)
+    try:
+        return connection.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
+    finally:
+        connection.close()
+
+
+def test_demo_twice_creates_everything_once(scratch_env, tmp_path):
+    database = Path(scratch_env["LEARNAPP_INSTANCE_PATH"]) / "learnapp.db"
+    first = run(["demo", "--no-serve"], scratch_env)
+    assert first.returncode == 0, first.stderr
+    assert "admin@demo.learnapp.local" in first.stdout
+    key = Path(scratch_env["LEARNAPP_INSTANCE_PATH"]) / "secret_key"
+    assert key.exists() and (key.stat().st_mode & 0o777) == 0o600
+    tables = ("user_account", "user_role", "course", "lesson_version", "question_version",
+              "quiz_attempt")
+    before = {table: count_rows(database, table) for table in tables}
+    assert before["user_account"] >= 7
+    second = run(["demo", "--no-serve"], scratch_env)
+    assert second.returncode == 0, second.stderr
+    assert "already exist" in second.stdout
+    assert {table: count_rows(database, table) for table in tables} == before
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_runs_gunicorn_and_answers_healthz(scratch_env):
+    assert run(["init"], scratch_env).returncode == 0
+    port = free_port()
+    env = {**scratch_env, "LEARNAPP_ENV": "production"}
+    process = subprocess.Popen(LEARNAPP + ["serve", "--port", str(port), "--workers", "1",
+                                           "--threads", "2"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = r.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.1)
+        assert body is not None, "gunicorn never answered"
+        assert '"status":"ok"' in body.replace(" ", "")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+def test_gunicorn_refuses_to_start_without_a_secret_key(scratch_env):
+    result = subprocess.run([sys.executable, "-c", "import learnapp.wsgi"], env=scratch_env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "No secret key" in result.stderr
