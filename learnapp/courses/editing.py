@@ -1,0 +1,257 @@
+"""Use cases of the staff authoring pages: courses, lessons and their texts from the browser.
+
+Like every service: the acting ``user`` and ``now`` are arguments; functions add and flush,
+the view commits. Lesson texts are written through :func:`learnapp.courses.services.add_lesson_version`,
+the same path as the file loader, so a text from the browser is rendered and checked exactly
+like one from a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from learnapp.core import markdown
+from learnapp.courses import loader, rules, services
+from learnapp.courses.models import Course, Lesson, LessonVersion
+from learnapp.extensions import db
+from learnapp.media.models import MediaAsset
+
+
+class EditingError(Exception):
+    """``code``: slug_taken | position_taken | audience_in_use | audience_not_in_course | not_found.
+
+    ``audiences``: for audience_in_use, the age groups that still have texts.
+    """
+
+    def __init__(self, code: str, audiences: Sequence[str] = ()):
+        super().__init__(code)
+        self.code = code
+        self.audiences = list(audiences)
+
+
+# --- courses ------------------------------------------------------------------------------
+
+
+def slug_taken(slug: str, *, except_course: Course | None = None) -> bool:
+    query = select(Course.id).where(Course.slug == slug)
+    if except_course is not None:
+        query = query.where(Course.id != except_course.id)
+    return db.session.scalar(query) is not None
+
+
+def create_course(*, slug: str, title: str, summary: str, position: int, audiences: Sequence[str],
+                  cover: MediaAsset | None, cover_alt: str, user, now: datetime) -> Course:
+    """A new course, unpublished until staff publish it."""
+    if slug_taken(slug):
+        raise EditingError("slug_taken")
+    course = Course(slug=slug, title=title, summary=summary, position=position,
+                    audiences=_ordered(audiences), cover_asset_id=cover.id if cover else None,
+                    cover_alt=cover_alt if cover else "", published=False, created_at=now, updated_at=now)
+    db.session.add(course)
+    db.session.flush()
+    return course
+
+
+def update_course(course: Course, *, slug: str, title: str, summary: str, position: int,
+                  audiences: Sequence[str], cover: MediaAsset | None, remove_cover: bool, cover_alt: str,
+                  user, now: datetime) -> Course:
+    if slug_taken(slug, except_course=course):
+        raise EditingError("slug_taken")
+    # As in the files: a text for an age group the course is not written for is an error.
+    still_written = audiences_in_use(course) - set(audiences)
+    if still_written:
+        raise EditingError("audience_in_use", _ordered(still_written))
+    course.slug, course.title, course.summary, course.position = slug, title, summary, position
+    course.audiences = _ordered(audiences)
+    if cover is not None:
+        course.cover_asset_id = cover.id
+    elif remove_cover:
+        course.cover_asset_id = None
+    course.cover_alt = cover_alt if course.cover_asset_id else ""
+    course.updated_at = now
+    db.session.flush()
+    return course
+
+
+def set_published(course: Course, published: bool, *, user, now: datetime) -> bool:
+    """Publish or unpublish; False when it already was so (nothing written)."""
+    if course.published == published:
+        return False
+    course.published = published
+    course.updated_at = now
+    db.session.flush()
+    return True
+
+
+def audiences_in_use(course: Course) -> set[str]:
+    """The age groups some lesson of ``course`` has a text for."""
+    return set(db.session.scalars(
+        select(LessonVersion.audience).join(Lesson, Lesson.id == LessonVersion.lesson_id)
+        .where(Lesson.course_id == course.id).distinct()))
+
+
+def _ordered(audiences: Iterable[str]) -> list[str]:
+    wanted = set(audiences)
+    return [audience for audience in rules.AUDIENCES if audience in wanted]
+
+
+# --- lessons ------------------------------------------------------------------------------
+
+
+def lesson_slug_taken(course: Course, slug: str, *, except_lesson: Lesson | None = None) -> bool:
+    query = select(Lesson.id).where(Lesson.course_id == course.id, Lesson.slug == slug)
+    if except_lesson is not None:
+        query = query.where(Lesson.id != except_lesson.id)
+    return db.session.scalar(query) is not None
+
+
+def position_taken(course: Course, position: int, *, except_lesson: Lesson | None = None) -> bool:
+    """Files number lessons NN-slug, one number each: the browser keeps the same rule."""
+    query = select(Lesson.id).where(Lesson.course_id == course.id, Lesson.position == position)
+    if except_lesson is not None:
+        query = query.where(Lesson.id != except_lesson.id)
+    return db.session.scalar(query) is not None
+
+
+def create_lesson(course: Course, *, slug: str, position: int, user, now: datetime) -> Lesson:
+    if lesson_slug_taken(course, slug):
+        raise EditingError("slug_taken")
+    if position_taken(course, position):
+        raise EditingError("position_taken")
+    lesson = Lesson(course_id=course.id, slug=slug, position=position, created_at=now)
+    db.session.add(lesson)
+    course.updated_at = now
+    db.session.flush()
+    return lesson
+
+
+def update_lesson(lesson: Lesson, *, slug: str, position: int, user, now: datetime) -> Lesson:
+    if lesson_slug_taken(lesson.course, slug, except_lesson=lesson):
+        raise EditingError("slug_taken")
+    if position_taken(lesson.course, position, except_lesson=lesson):
+        raise EditingError("position_taken")
+    lesson.slug, lesson.position = slug, position
+    lesson.course.updated_at = now
+    db.session.flush()
+    return lesson
+
+
+# --- texts --------------------------------------------------------------------------------
+
+
+def latest_version(lesson: Lesson, audience: str) -> LessonVersion | None:
+    return services.current_version(lesson, audience)
+
+
+def find_version(lesson: Lesson, audience: str, number: int) -> LessonVersion | None:
+    return db.session.scalar(
+        select(LessonVersion).where(LessonVersion.lesson_id == lesson.id, LessonVersion.audience == audience,
+                                    LessonVersion.number == number))
+
+
+def available_audiences(lesson_ids: Sequence[int]) -> dict[int, set[str]]:
+    """lesson id → the age groups it has a text for (one query)."""
+    if not lesson_ids:
+        return {}
+    rows = db.session.execute(
+        select(LessonVersion.lesson_id, LessonVersion.audience).where(LessonVersion.lesson_id.in_(lesson_ids))
+        .group_by(LessonVersion.lesson_id, LessonVersion.audience))
+    found: dict[int, set[str]] = {}
+    for lesson_id, audience in rows:
+        found.setdefault(lesson_id, set()).add(audience)
+    return found
+
+
+@dataclass(frozen=True)
+class TextProblem:
+    """A problem in a lesson text, tied to the form field it belongs to.
+
+    Exactly one of ``field_problem`` (a front matter rule), ``problem`` (the Markdown) or
+    ``missing_media`` (a ``media:`` reference to an image that is not stored) is set.
+    """
+
+    field: str
+    field_problem: loader.FieldProblem | None = None
+    problem: markdown.Problem | None = None
+    missing_media: str | None = None
+    line: int | None = None
+
+
+def normalise_body(body_markdown: str) -> str:
+    """As the file loader stores a body: Unix line ends, no blank lines around, one final newline."""
+    return body_markdown.replace("\r\n", "\n").replace("\r", "\n").strip("\n") + "\n"
+
+
+def check_fields(*, title, minutes, objectives, key_facts) -> list[TextProblem]:
+    """The front matter rules of a lesson file, applied to the editor's fields."""
+    return [TextProblem(problem.field, field_problem=problem) for problem in loader.check_lesson_fields(
+        title=title, minutes=minutes, objectives=objectives, key_facts=key_facts)]
+
+
+def check_body(body_markdown: str) -> tuple[str, list[TextProblem]]:
+    """Render once through the sanitising renderer; problems as the file loader reports them.
+
+    Line numbers count from the first line of the text as typed. A stored text may only refer
+    to stored images (``media:<sha256>.<ext>``); an unknown one is reported like a missing file.
+    """
+    text = body_markdown.replace("\r\n", "\n").replace("\r", "\n")
+    rendered = markdown.render(text)
+    problems = [TextProblem("body", problem=problem, line=problem.line) for problem in rendered.problems]
+    if not text.strip():
+        problems.append(TextProblem("body", field_problem=loader.FieldProblem("body", "empty_body")))
+    wanted: dict[str, list] = {}
+    for source in markdown.image_sources(text):
+        parsed = markdown.parse_media_ref(source.src)
+        if parsed:
+            wanted.setdefault(parsed[0], []).append(source)
+    if wanted:
+        stored = set(db.session.scalars(select(MediaAsset.sha256).where(MediaAsset.sha256.in_(wanted))))
+        for sha256, uses in wanted.items():
+            if sha256 not in stored:
+                problems.extend(TextProblem("body", missing_media=use.src, line=use.line) for use in uses)
+        problems.sort(key=lambda problem: problem.line or 0)
+    return rendered.html, problems
+
+
+def save_text(lesson: Lesson, audience: str, *, title: str, minutes: int, objectives: list[str],
+              key_facts: list[str], body_markdown: str, user, now: datetime,
+              source: str = "editor") -> LessonVersion | None:
+    """A new version of the text (None when it is the same as the current one).
+
+    Raises :class:`learnapp.courses.services.InvalidLessonText` when the text breaks a rule.
+    """
+    if audience not in rules.AUDIENCES:
+        raise EditingError("not_found")
+    if audience not in (lesson.course.audiences or rules.AUDIENCES):
+        raise EditingError("audience_not_in_course")
+    version = services.add_lesson_version(
+        lesson, audience, title=title, minutes=minutes, objectives=objectives, key_facts=key_facts,
+        body_markdown=normalise_body(body_markdown), source=source, author=user, now=now)
+    if version is not None:
+        lesson.course.updated_at = now
+    return version
+
+
+def restore_version(old: LessonVersion, *, user, now: datetime) -> LessonVersion | None:
+    """Restoring adds a NEW version copying ``old``: history is never rewritten.
+
+    None when ``old`` is the same text as the current version (nothing to add).
+    """
+    return save_text(old.lesson, old.audience, title=old.title, minutes=old.minutes,
+                     objectives=list(old.objectives or []), key_facts=list(old.key_facts or []),
+                     body_markdown=old.body_markdown, user=user, now=now, source="restore")
+
+
+def count_versions(lesson: Lesson, audience: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(LessonVersion).where(
+        LessonVersion.lesson_id == lesson.id, LessonVersion.audience == audience)) or 0
+
+
+def versions_query(lesson: Lesson, audience: str):
+    return (select(LessonVersion)
+            .where(LessonVersion.lesson_id == lesson.id, LessonVersion.audience == audience)
+            .order_by(LessonVersion.number.desc()))
