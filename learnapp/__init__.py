@@ -30,9 +30,10 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from learnapp import auth, courses, mail, media, quizzes, site
-    from learnapp.core import access, errors, i18n, security, templating
+    from learnapp.core import access, errors, i18n, inputs, security, templating, urls
 
-    for module in (access, i18n, security, errors, templating):
+    # urls first: its converters must be known before any blueprint adds a rule.
+    for module in (urls, access, inputs, i18n, security, errors, templating):
         module.init_app(app)
 
     # Domains, in dependency order (see STYLE.md): each registers its blueprint and commands.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import typing
 from pathlib import Path
 
 ENV_PREFIX = "LEARNAPP_"
@@ -26,7 +27,7 @@ class Defaults:
     SMTP_USER = ""
     SMTP_PASSWORD = ""
     SMTP_STARTTLS = False
-    SMTP_TIMEOUT = 10
+    SMTP_TIMEOUT = 10.0  # seconds
     MAIL_FROM = "Ambassadeurs du territoire <no-reply@localhost>"
 
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
@@ -46,21 +47,48 @@ class Defaults:
     SESSION_COOKIE_SECURE: bool | None = None  # None: Secure in production
     REMEMBER_COOKIE_SECURE: bool | None = None
 
+    # How many reverse proxies (nginx, a load balancer) stand in front of the app and set
+    # X-Forwarded-For / X-Forwarded-Proto; 0 when the app is reached directly.
+    TRUSTED_PROXIES = 0
+
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    # Changing one's password or e-mail address (each asks for the current password).
+    ACCOUNT_CHANGE_LIMIT = "10 per hour"
 
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset link stays valid
     EMAIL_CHANGE_MAX_AGE = 24 * 3600
 
 
-def _coerce(raw: str, current: object) -> object:
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+
+
+def _declared_type(name: str) -> object:
+    """The annotation of a setting whose default is None (``bool | None`` …), if any."""
+    return typing.get_type_hints(Defaults).get(name)
+
+
+def _coerce(name: str, raw: str, current: object) -> object:
     """Turn an environment string into the type of the default it replaces."""
-    if isinstance(current, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if isinstance(current, int):
-        return int(raw)
+    wants = _declared_type(name) if current is None else type(current)
+    if wants is bool or (wants is not None and bool in typing.get_args(wants)):
+        word = raw.strip().lower()
+        if word not in TRUE_WORDS | FALSE_WORDS:
+            raise RuntimeError(f"{ENV_PREFIX}{name} must be true or false, not {raw!r}.")
+        return word in TRUE_WORDS
+    if wants is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise RuntimeError(f"{ENV_PREFIX}{name} must be a whole number, not {raw!r}.") from None
+    if wants is float:
+        try:
+            return float(raw)
+        except ValueError:
+            raise RuntimeError(f"{ENV_PREFIX}{name} must be a number, not {raw!r}.") from None
     return raw
 
 
@@ -89,7 +117,7 @@ def load_config(app, overrides: dict | None = None) -> None:
     for name, raw in os.environ.items():
         if name.startswith(ENV_PREFIX) and name != ENV_PREFIX + "INSTANCE_PATH":
             key = name[len(ENV_PREFIX):]
-            app.config[key] = _coerce(raw, app.config.get(key))
+            app.config[key] = _coerce(key, raw, app.config.get(key))
     if overrides:
         app.config.update(overrides)
 
@@ -104,6 +132,12 @@ def load_config(app, overrides: dict | None = None) -> None:
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "learnapp.db")
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if app.config["DATABASE_URL"].startswith("sqlite"):
+        # How long a writer waits for another to finish before "database is locked".
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
 
     production = app.config["ENV"] == "production" and not app.config.get("TESTING")
     for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):

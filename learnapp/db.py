@@ -51,13 +51,13 @@ class TimestampMixin:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """WAL + busy timeout so concurrent writers wait instead of failing; FKs enforced."""
+    """WAL so readers never block the writer; FKs enforced. (The busy timeout, so concurrent
+    writers wait instead of failing, is the driver's ``timeout``: SQLITE_BUSY_TIMEOUT_MS.)"""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

@@ -11,6 +11,7 @@ from learnapp.auth import services as accounts
 from learnapp.courses.cli import load_demo_content
 from learnapp.db import utcnow
 from learnapp.extensions import db
+from learnapp.quizzes.demo import load_demo_attempts
 
 DEMO_ACCOUNTS = (
     # (e-mail, display name, birth year, roles)
@@ -47,3 +48,4 @@ def create_demo_accounts(echo) -> None:
 def load_demo(echo=print) -> None:
     create_demo_accounts(echo)
     load_demo_content(echo)  # the repository's content packs (courses/, then quizzes/ …)
+    load_demo_attempts(echo)  # finished quiz attempts, for the staff statistics page

@@ -51,6 +51,11 @@ class StrongPassword:
             raise ValidationError(str(PASSWORD_MESSAGES[problems[0]]))
 
 
+def strip(value):
+    """Spaces around a name or an address are never meant (length limits count without them)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def _new_password(label):
     return PasswordField(label, validators=[DataRequired(), Length(max=200)],
                          render_kw={"autocomplete": "new-password"})
@@ -59,10 +64,11 @@ def _new_password(label):
 class RegisterForm(FlaskForm):
     display_name = StringField(
         _l("Prénom ou pseudonyme"), validators=[DataRequired(), Length(min=2, max=80)],
+        filters=[strip],
         description=_l("C'est le nom que verront les autres. Pas besoin de votre nom complet."),
         render_kw={"autocomplete": "nickname"})
     email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(), Email(), Length(max=254)],
-                       render_kw={"autocomplete": "email"})
+                       filters=[strip], render_kw={"autocomplete": "email"})
     birth_year = IntegerField(
         _l("Année de naissance"), validators=[InputRequired(), NumberRange(min=1900, max=2100)],
         description=_l("Elle choisit les leçons écrites pour votre âge. Exemple : 1985"),
@@ -86,8 +92,10 @@ class LoginForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(), Email(), Length(max=254)],
-                       render_kw={"autocomplete": "email"})
+    # No format check: this only looks an account up (the answer is the same either way), and
+    # accounts may use addresses a strict check refuses (the demo's @demo.learnapp.local).
+    email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(), Length(max=254)],
+                       filters=[strip], render_kw={"autocomplete": "email"})
 
 
 class ResetPasswordForm(FlaskForm):
@@ -103,8 +111,11 @@ class ResetPasswordForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     display_name = StringField(_l("Prénom ou pseudonyme"),
-                               validators=[DataRequired(), Length(min=2, max=80)])
-    locale = SelectField(_l("Langue"), choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")])
+                               validators=[DataRequired(), Length(min=2, max=80)], filters=[strip],
+                               render_kw={"autocomplete": "nickname"})
+    # Each language named in itself, and marked so (a screen reader says "English" in English).
+    locale = SelectField(_l("Langue"), choices=[SelectChoice("fr", "Français", render_kw={"lang": "fr"}),
+                                                SelectChoice("en", "English", render_kw={"lang": "en"})])
 
 
 class ChangePasswordForm(FlaskForm):
@@ -123,7 +134,7 @@ class ChangePasswordForm(FlaskForm):
 
 class ChangeEmailForm(FlaskForm):
     email = EmailField(_l("Nouvelle adresse e-mail"),
-                       validators=[DataRequired(), Email(), Length(max=254)],
+                       validators=[DataRequired(), Email(), Length(max=254)], filters=[strip],
                        render_kw={"autocomplete": "email"})
     current_password = PasswordField(_l("Mot de passe actuel"),
                                      validators=[DataRequired(), Length(max=200)],

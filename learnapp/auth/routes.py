@@ -51,6 +51,14 @@ def _login_account_key() -> str:
     return "login-account:" + services.normalise_email(request.form.get("email", ""))[:254]
 
 
+def _account_key() -> str:
+    """Changes to one's account (they ask for the current password, so a stolen session cannot
+    guess it without limit, nor send unlimited mail) are counted per account."""
+    if current_user.is_authenticated:
+        return f"account:{current_user.id}"
+    return "account-anonymous:" + (request.remote_addr or "unknown")
+
+
 def _login_failed(response) -> bool:
     return bool(g.get("login_failed"))
 
@@ -140,7 +148,7 @@ def forgot_password():
         flash(_("Si un compte existe pour cette adresse, un lien vient de lui être envoyé."),
               "info")
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", form=form)
+    return render_template("auth/forgot.html", form=form), (400 if form.errors else 200)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -158,7 +166,7 @@ def reset_password(token: str):
         logout_user()
         flash(_("Votre mot de passe est changé. Connectez-vous avec le nouveau."), "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form)
+    return render_template("auth/reset.html", form=form), (400 if form.errors else 200)
 
 
 # The account page ---------------------------------------------------------------------------
@@ -175,11 +183,13 @@ def account():
         return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form,
                            age_group=current_user.age_group(utcnow().date()),
-                           role_labels=ROLE_LABELS)
+                           role_labels=ROLE_LABELS), (400 if form.errors else 200)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["ACCOUNT_CHANGE_LIMIT"], methods=["POST"],
+               key_func=_account_key)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -188,7 +198,9 @@ def change_password():
         else:
             current_user.set_password(form.password.data)
             db.session.commit()
-            login_user(current_user._get_current_object())  # this session stays; others end
+            # This session stays (remembered on this device if it was); the others end.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash(_("Votre mot de passe est changé."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form), (400 if form.errors else 200)
@@ -196,6 +208,8 @@ def change_password():
 
 @bp.route("/account/email", methods=["GET", "POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["ACCOUNT_CHANGE_LIMIT"], methods=["POST"],
+               key_func=_account_key)
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
@@ -212,17 +226,21 @@ def change_email():
                        utcnow())
             db.session.commit()
             flash(_("Un lien de confirmation a été envoyé à la nouvelle adresse. "
-                    "Votre adresse change quand vous l'ouvrez."), "info")
+                    "Votre adresse change quand vous ouvrez ce lien et confirmez."), "info")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_email.html", form=form), (400 if form.errors else 200)
 
 
-@bp.get("/account/email/confirm/<token>")
+@bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
 @public
 def confirm_email(token: str):
+    # Opening the link only shows a button: mail scanners that follow links change nothing.
+    secret, max_age = current_app.config["SECRET_KEY"], current_app.config["EMAIL_CHANGE_MAX_AGE"]
     try:
-        services.apply_email_change(token, current_app.config["SECRET_KEY"],
-                                    current_app.config["EMAIL_CHANGE_MAX_AGE"])
+        if request.method == "GET":
+            _user, new_email = services.check_email_change(token, secret, max_age)
+            return render_template("auth/confirm_email.html", new_email=new_email)
+        services.apply_email_change(token, secret, max_age)
     except services.AccountError as error:
         fail(400, TOKEN_MESSAGES[error.code]())
     db.session.commit()
@@ -239,8 +257,9 @@ def users():
     query = select(User).order_by(User.display_name, User.id)
     count = select(func.count()).select_from(User)
     if form.validate() and form.q.data:
-        pattern = f"%{form.q.data.strip().lower()}%"
-        condition = or_(func.lower(User.display_name).like(pattern), User.email.like(pattern))
+        pattern = f"%{_like_escaped(form.q.data.strip().lower())}%"
+        condition = or_(func.lower(User.display_name).like(pattern, escape="\\"),
+                        User.email.like(pattern, escape="\\"))
         query, count = query.where(condition), count.where(condition)
     page = paginate(query, db.session.scalar(count), request.args.get("page"))
     return render_template("auth/admin_users.html", page=page, form=form, role_labels=ROLE_LABELS)
@@ -269,6 +288,11 @@ def user_roles(user_id: int):
         return redirect(url_for("admin.user_roles", user_id=user.id))
     return render_template("auth/admin_user.html", user=user, form=form, role_labels=ROLE_LABELS), (
         400 if form.errors else 200)
+
+
+def _like_escaped(text: str) -> str:
+    """A search for "50%" or "a_b" means those characters, not LIKE wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _absolute(endpoint: str, **values) -> str:

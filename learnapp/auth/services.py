@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
+from functools import cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from learnapp.auth import rules
 from learnapp.auth.models import AuditEntry, User, UserRole
@@ -67,9 +70,18 @@ def register(*, display_name: str, email: str, password: str, birth_year: int,
                        birth_year=birth_year, now=now, locale=locale)
 
 
+@cache
+def _decoy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate(email: str, password: str, now: datetime) -> User | None:
     user = find_by_email(email)
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is None:
+        # As slow as a wrong password, so the time taken does not tell whether an account exists.
+        check_password_hash(_decoy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
         return None
     user.last_login_at = now
     return user
@@ -135,7 +147,8 @@ def email_change_token(user: User, new_email: str, secret_key: str) -> str:
     )
 
 
-def apply_email_change(token: str, secret_key: str, max_age: int) -> User:
+def check_email_change(token: str, secret_key: str, max_age: int) -> tuple[User, str]:
+    """The account and new address a confirmation link is for; raises AccountError."""
     try:
         data = _serializer(secret_key, EMAIL_SALT).loads(token, max_age=max_age)
     except SignatureExpired as error:
@@ -147,5 +160,10 @@ def apply_email_change(token: str, secret_key: str, max_age: int) -> User:
         raise AccountError("used")
     if email_taken(data["e"], except_user=user):
         raise AccountError("email_taken")
-    user.email = data["e"]
+    return user, data["e"]
+
+
+def apply_email_change(token: str, secret_key: str, max_age: int) -> User:
+    user, new_email = check_email_change(token, secret_key, max_age)
+    user.email = new_email
     return user

@@ -91,7 +91,7 @@ def load_courses(context: LoadContext) -> Prepared | None:
 # quizzes). It must write nothing before its `apply` is called, and `apply` flushes, never commits.
 LOADERS: list[Loader | str] = [
     load_courses,
-    # quizzes (issue 4): append "learnapp.quizzes.loader:load_quizzes" here.
+    "learnapp.quizzes.loader:load_quizzes",
 ]
 
 

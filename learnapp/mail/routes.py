@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import func, select
 
 from learnapp.core.access import roles_required
@@ -12,8 +12,11 @@ bp = Blueprint("mail", __name__, url_prefix="/office/mail", template_folder="tem
 @bp.get("/")
 @roles_required("staff")
 def outbox():
-    """Staff read what the platform sent (in the demo, nothing leaves the machine)."""
+    """Staff see what the platform sent, and whether it left. The messages themselves are shown
+    only outside production (the demo, where nothing leaves the machine): they hold password
+    reset links, and reading another person's link would let staff take over their account."""
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     total = db.session.scalar(select(func.count()).select_from(OutboxMessage))
     page = paginate(query, total, request.args.get("page", "1"))
-    return render_template("mail/outbox.html", page=page)
+    show_bodies = current_app.config["ENV"] != "production"
+    return render_template("mail/outbox.html", page=page, show_bodies=show_bodies)

@@ -65,21 +65,26 @@ def deliver_pending(settings: SmtpSettings, now: datetime) -> tuple[int, int]:
     messages = pending(now)
     if not messages:
         return 0, 0
+    smtp = None
     try:
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-    except OSError as error:
-        for message in messages:
-            _record_failure(message, str(error), now)
-        return 0, len(messages)
-    with smtp:
         if settings.starttls:
             smtp.starttls()
         if settings.user:
             smtp.login(settings.user, settings.password)
+    except OSError as error:  # smtplib.SMTPException is an OSError
+        # Cannot connect, no STARTTLS, wrong credentials: every message waits for a retry.
+        for message in messages:
+            _record_failure(message, str(error), now)
+        if smtp is not None:
+            smtp.close()
+        db.session.flush()
+        return 0, len(messages)
+    try:
         for message in messages:
             try:
                 smtp.send_message(_as_email(message, settings.sender))
-            except (smtplib.SMTPException, OSError) as error:
+            except (OSError, ValueError) as error:  # refused, disconnected, malformed header
                 _record_failure(message, str(error), now)
                 failed += 1
             else:
@@ -88,6 +93,11 @@ def deliver_pending(settings: SmtpSettings, now: datetime) -> tuple[int, int]:
                 message.next_attempt_at = None
                 message.last_error = None
                 sent += 1
+    finally:
+        try:
+            smtp.quit()
+        except OSError:
+            smtp.close()
     db.session.flush()
     return sent, failed
 

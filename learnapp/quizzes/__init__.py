@@ -6,3 +6,5 @@ def init_app(app):
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(staff.bp)
+    from learnapp.quizzes.gift_cli import quizzes as quizzes_commands  # H6: `learnapp quizzes import-gift`
+    app.cli.add_command(quizzes_commands)

@@ -1,5 +1,526 @@
-"""Staff pages: question bank, GIFT import, statistics."""
+"""Staff pages: question bank, question editor with preview, GIFT import, statistics.
 
-from flask import Blueprint
+Thin views: check the form, call the quiz services (``services.import_questions`` writes a
+question or a new version of it), commit once. Bad input is shown on the form with status 400
+and nothing is written; a preview writes nothing either.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import cast, func, select
+from sqlalchemy.dialects.postgresql import JSONB
+
+from learnapp.core import markdown
+from learnapp.core.access import roles_required
+from learnapp.core.errors import fail
+from learnapp.core.i18n import _, _l
+from learnapp.core.pagination import PER_PAGE, Page, page_number
+from learnapp.courses.models import Course, Lesson
+from learnapp.db import utcnow
+from learnapp.extensions import db
+from learnapp.media.models import MediaAsset
+from learnapp.quizzes import gift, gift_import, loader, services, stats, stats_queries, types
+from learnapp.quizzes.models import Question, QuestionVersion, QuizAttempt, QuizTier
+from learnapp.quizzes.staff_forms import (
+    AUDIENCE_LABELS,
+    AUDIENCE_SHORT,
+    MAX_CHOICES,
+    MAX_PAIRS,
+    TYPE_LABELS,
+    BankFilterForm,
+    GiftImportForm,
+    QuestionForm,
+    split_lines,
+)
 
 bp = Blueprint("quiz_staff", __name__, url_prefix="/office/quizzes", template_folder="templates")
+
+AUDIENCES = ("child", "teen", "adult")
+SOURCE_LABELS = {"files": _l("fichiers"), "gift": _l("import GIFT"), "editor": _l("éditeur")}
+FLAG_LABELS = {
+    stats.FLAG_TOO_HARD: _l("Trop difficile : moins d'une réponse juste sur cinq"),
+    stats.FLAG_TOO_EASY: _l("Trop facile : plus de 19 réponses justes sur 20"),
+    stats.FLAG_NEGATIVE: _l("Discrimination négative : les meilleurs échouent plus souvent — vérifiez la bonne "
+                            "réponse"),
+    stats.FLAG_WEAK: _l("Discrimination faible : ne sépare pas ceux qui savent des autres"),
+    stats.FLAG_UNUSED_OPTION: _l("Un choix n'est jamais pris"),
+    stats.FLAG_DISTRACTOR_BEATS_KEY: _l("Un mauvais choix est plus pris que le bon"),
+}
+SETUP_MESSAGES = {
+    "unknown_tier": _l("Ce cours n'a pas ce niveau."),
+    "bad_audience": _l("Choisissez au moins un âge."),
+}
+# Which editor field a problem of the bank's checks belongs to.
+PROBLEM_FIELDS = {
+    "choices": ("choices_count", "choice_not_mapping", "choice_without_text", "choice_without_image",
+                "image_without_alt", "unknown_choice_field", "option_too_long", "correct_not_bool",
+                "feedback_not_text", "duplicate_choice", "one_correct", "some_correct", "images_not_supported",
+                "image_missing", "image_bad_name", "image_not_image", "image_too_large"),
+    "answer": ("answer_not_bool",),
+    "items": ("items_count", "item_not_text", "duplicate_item"),
+    "pairs": ("pairs_count", "pair_not_mapping", "duplicate_pair_text", "too_many_distractors"),
+    "distractors": ("distractors_not_texts",),
+    "unit": ("unit_not_text",),
+    "value": ("answer_and_range", "answer_not_number", "number_too_large"),
+    "minimum": ("bad_range",),
+    "answers": ("answers_missing", "bad_accepted_answer"),
+    "tiers": ("bad_tiers", "unknown_tier"),
+    "audiences": ("bad_audiences",),
+    "lesson": ("bad_lesson", "unknown_lesson"),
+    "tags": ("bad_tags",),
+}
+FIELD_OF_CODE = {code: name for name, codes in PROBLEM_FIELDS.items() for code in codes}
+CHOICE_TYPES = ("single", "multiple", "image_choice")
+
+
+def _labels() -> dict:
+    return {"audience_labels": AUDIENCE_LABELS, "audience_short": AUDIENCE_SHORT, "type_labels": TYPE_LABELS,
+            "source_labels": SOURCE_LABELS, "flag_labels": FLAG_LABELS, "audiences": AUDIENCES}
+
+
+def _course_or_404(course_id: int) -> Course:
+    return db.session.get(Course, course_id) or fail(404, _("Ce cours n'existe pas."))
+
+
+def _tiers(course: Course) -> list[QuizTier]:
+    return list(db.session.scalars(select(QuizTier).where(QuizTier.course_id == course.id)
+                                   .order_by(QuizTier.number)))
+
+
+def _lessons(course: Course) -> list[str]:
+    return list(db.session.scalars(select(Lesson.slug).where(Lesson.course_id == course.id)
+                                   .order_by(Lesson.position, Lesson.slug)))
+
+
+def _latest_subquery():
+    return (select(QuestionVersion.question_id, func.max(QuestionVersion.number).label("number"))
+            .group_by(QuestionVersion.question_id).subquery())
+
+
+def _json_list_contains(column, value):
+    """SQL: the JSON list in ``column`` holds ``value`` (SQLite json_each, PostgreSQL @>)."""
+    if db.engine.dialect.name == "postgresql":
+        return cast(column, JSONB).contains([value])
+    each = func.json_each(column).table_valued("value")
+    return select(1).select_from(each).where(each.c.value == value).exists()
+
+
+# The list of courses ------------------------------------------------------------------------------
+
+@bp.get("/")
+@roles_required("staff")
+def index():
+    total = db.session.scalar(select(func.count(Course.id)))
+    number = page_number(request.args.get("page"))
+    courses = list(db.session.scalars(select(Course).order_by(Course.position, Course.title)
+                                      .limit(PER_PAGE).offset((number - 1) * PER_PAGE)))
+    ids = [c.id for c in courses]
+    questions = dict(db.session.execute(
+        select(Question.course_id, func.count(Question.id))
+        .where(Question.course_id.in_(ids), Question.retired.is_(False)).group_by(Question.course_id)).all())
+    tiers = dict(db.session.execute(
+        select(QuizTier.course_id, func.count(QuizTier.id)).where(QuizTier.course_id.in_(ids))
+        .group_by(QuizTier.course_id)).all())
+    attempts = dict(db.session.execute(
+        select(QuizTier.course_id, func.count(QuizAttempt.id)).join(QuizAttempt, QuizAttempt.tier_id == QuizTier.id)
+        .where(QuizTier.course_id.in_(ids), QuizAttempt.status == "submitted").group_by(QuizTier.course_id)).all())
+    page = Page(items=courses, number=number, per_page=PER_PAGE, total=total)
+    return render_template("quizzes/staff_index.html", page=page, questions=questions, tiers=tiers,
+                           attempts=attempts)
+
+
+# The question bank ----------------------------------------------------------------------------------
+
+@bp.get("/<int:course_id>/questions")
+@roles_required("staff")
+def bank(course_id: int):
+    course = _course_or_404(course_id)
+    tiers = _tiers(course)
+    form = BankFilterForm(request.args)
+    form.tier.choices = [("", _("Tous"))] + [(str(t.number), f"{t.number} · {t.name}") for t in tiers]
+    form.audience.choices = [("", _("Tous"))] + [(a, AUDIENCE_LABELS[a]) for a in AUDIENCES]
+    latest = _latest_subquery()
+    query = (select(Question, QuestionVersion)
+             .join(latest, latest.c.question_id == Question.id)
+             .join(QuestionVersion, (QuestionVersion.question_id == Question.id)
+                   & (QuestionVersion.number == latest.c.number))
+             .where(Question.course_id == course.id))
+    tier = form.tier.data if form.tier.data in {str(t.number) for t in tiers} else ""
+    audience = form.audience.data if form.audience.data in AUDIENCES else ""
+    if tier:
+        query = query.where(_json_list_contains(QuestionVersion.tiers, int(tier)))
+    if audience:
+        query = query.where(_json_list_contains(QuestionVersion.audiences, audience))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    number = page_number(request.args.get("page"))
+    rows = db.session.execute(query.order_by(Question.retired, Question.key)
+                              .limit(PER_PAGE).offset((number - 1) * PER_PAGE)).all()
+    page = Page(items=rows, number=number, per_page=PER_PAGE, total=total)
+    return render_template("quizzes/staff_bank.html", course=course, tiers=tiers, page=page, form=form,
+                           filters={"tier": tier, "audience": audience}, **_labels())
+
+
+# The editor ------------------------------------------------------------------------------------------
+
+def _question_or_404(question_id: int) -> tuple[Question, QuestionVersion, Course]:
+    question = db.session.get(Question, question_id) or fail(404, _("Cette question n'existe pas."))
+    version = db.session.scalar(select(QuestionVersion).where(QuestionVersion.question_id == question.id)
+                                .order_by(QuestionVersion.number.desc()).limit(1))
+    if version is None:
+        fail(404, _("Cette question n'existe pas."))
+    return question, version, db.session.get(Course, question.course_id)
+
+
+def _number_text(value) -> str:
+    if value is None:
+        return ""
+    value = float(value)
+    return (str(int(value)) if value.is_integer() else repr(value)).replace(".", ",")
+
+
+def _fill(form: QuestionForm, version: QuestionVersion) -> None:
+    """The form as the current version says (a GET of the editor)."""
+    definition = version.definition or {}
+    form.prompt.data = version.prompt_markdown
+    form.explanation.data = version.explanation_markdown
+    form.tiers.data = list(version.tiers or [])
+    form.audiences.data = list(version.audiences or [])
+    form.lesson.data = version.lesson_slug or ""
+    form.tags.data = ", ".join(version.tags or [])
+    if version.type in CHOICE_TYPES:
+        choices = definition.get("choices") or []
+        blanks = 0 if version.type == "image_choice" else min(2, MAX_CHOICES - len(choices))
+        for choice in choices:
+            form.choices.append_entry({"text": choice.get("text", ""), "correct": bool(choice.get("correct")),
+                                       "feedback": choice.get("feedback", "")})
+        for _blank in range(max(0, blanks)):
+            form.choices.append_entry({})
+    elif version.type == "true_false":
+        form.answer.data = "true" if definition.get("answer") else "false"
+    elif version.type == "numeric":
+        if definition.get("answer") is not None:
+            form.value.data = _number_text(definition["answer"])
+            tolerance = float(definition["max"]) - float(definition["answer"])
+            form.tolerance.data = _number_text(round(tolerance, 12)) if tolerance else ""
+        else:
+            form.minimum.data = _number_text(definition.get("min"))
+            form.maximum.data = _number_text(definition.get("max"))
+        form.unit.data = definition.get("unit", "")
+    elif version.type == "short_text":
+        form.answers.data = "\n".join(definition.get("answers") or [])
+    elif version.type == "ordering":
+        form.items.data = "\n".join(item["text"] for item in definition.get("items") or [])
+    elif version.type == "matching":
+        for pair in definition.get("pairs") or []:
+            form.pairs.append_entry({"left": pair["left"], "right": pair["right"]})
+        for _blank in range(min(2, MAX_PAIRS - len(definition.get("pairs") or []))):
+            form.pairs.append_entry({})
+        form.distractors.data = "\n".join(d["text"] for d in definition.get("distractors") or [])
+
+
+class _Errors(dict):
+    def add(self, name: str, message: str) -> None:
+        self.setdefault(name, []).append(str(message))
+
+
+def _number(form_field, errors: _Errors, name: str):
+    text = (form_field.data or "").strip()
+    if not text:
+        return None
+    try:
+        value = types.parse_number(text)
+    except types.AnswerError:
+        errors.add(name, _("Écrivez un nombre, par exemple 14 ou 2,5."))
+        return None
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+def _image_paths(version: QuestionVersion) -> list[str]:
+    return [f"images/{c['image']['sha256']}.{c['image']['ext']}" for c in (version.definition or {}).get("choices", [])
+            if isinstance(c.get("image"), dict)]
+
+
+def _stored_asset(path: str) -> MediaAsset | None:
+    """The editor names an image choice's picture ``images/<sha256>.<ext>`` (already stored)."""
+    match = re.fullmatch(r"images/([0-9a-f]{64})\.\w+", path)
+    return db.session.scalar(select(MediaAsset).where(MediaAsset.sha256 == match.group(1))) if match else None
+
+
+def _stored_images(path: str) -> bytes:
+    """``import_questions`` reads the pictures' bytes."""
+    asset = _stored_asset(path)
+    if asset is None:
+        raise FileNotFoundError(path)
+    return asset.data
+
+
+def _stored_image_ref(path: str) -> dict:
+    """The bank's checks resolve a picture to its stored reference."""
+    asset = _stored_asset(path)
+    if asset is None:
+        raise types.ImageUnavailable("image_missing")
+    return {"sha256": asset.sha256, "ext": asset.extension, "width": asset.width, "height": asset.height}
+
+
+def _compose(form: QuestionForm, question: Question, version: QuestionVersion, errors: _Errors) -> dict:
+    """The question in the YAML shape, from the form (what ``import_questions`` takes)."""
+    data = {"id": question.key, "type": version.type, "tiers": list(form.tiers.data or []),
+            "audiences": [a for a in AUDIENCES if a in (form.audiences.data or [])],
+            "prompt": form.prompt.data or "", "explanation": form.explanation.data or ""}
+    if form.lesson.data:
+        data["lesson"] = form.lesson.data
+    tags = [t.strip() for t in (form.tags.data or "").split(",") if t.strip()]
+    if tags:
+        data["tags"] = tags
+    kind = version.type
+    if kind in ("single", "multiple"):
+        data["choices"] = []
+        for row in form.choices:
+            text = (row.form.text.data or "").strip()
+            if not text:
+                continue
+            choice = {"text": text, "correct": bool(row.form.correct.data)}
+            if (row.form.feedback.data or "").strip():
+                choice["feedback"] = row.form.feedback.data.strip()
+            data["choices"].append(choice)
+    elif kind == "image_choice":
+        data["choices"] = []
+        for row, path in zip(form.choices, _image_paths(version), strict=False):
+            choice = {"image": path, "alt": (row.form.text.data or "").strip(), "correct": bool(row.form.correct.data)}
+            if (row.form.feedback.data or "").strip():
+                choice["feedback"] = row.form.feedback.data.strip()
+            data["choices"].append(choice)
+    elif kind == "true_false":
+        if form.answer.data not in ("true", "false"):
+            errors.add("answer", _("Choisissez la bonne réponse : vrai ou faux."))
+        data["answer"] = form.answer.data == "true"
+    elif kind == "numeric":
+        value, tolerance = _number(form.value, errors, "value"), _number(form.tolerance, errors, "tolerance")
+        low, high = _number(form.minimum, errors, "minimum"), _number(form.maximum, errors, "maximum")
+        if value is not None:
+            data["answer"] = value
+            if tolerance is not None:
+                data["tolerance"] = tolerance
+        elif low is not None or high is not None:
+            data["min"], data["max"] = low, high
+        elif "value" not in errors:
+            errors.add("value", _("Donnez la valeur juste, ou un intervalle (au moins, au plus)."))
+        if (form.unit.data or "").strip():
+            data["unit"] = form.unit.data.strip()
+    elif kind == "short_text":
+        data["answers"] = split_lines(form.answers.data)
+    elif kind == "ordering":
+        data["items"] = split_lines(form.items.data)
+    elif kind == "matching":
+        data["pairs"] = []
+        for row in form.pairs:
+            left, right = (row.form.left.data or "").strip(), (row.form.right.data or "").strip()
+            if left or right:
+                data["pairs"].append({"left": left, "right": right})
+        distractors = split_lines(form.distractors.data)
+        if distractors:
+            data["distractors"] = distractors
+    return data
+
+
+def _bank_errors(data: dict, course: Course, errors: _Errors) -> loader.QuestionSpec | None:
+    """Run the bank's own checks; tie each problem to its field."""
+    tiers, lessons = gift_import.course_facts(course)
+    spec, problems = loader.build_question(data, tier_numbers=tiers, lesson_slugs=lessons,
+                                           images=_stored_image_ref, require_lesson=False)
+    for problem in problems:
+        name = FIELD_OF_CODE.get(problem.code)
+        if name is None:
+            field_param = str(problem.params.get("field", ""))
+            if field_param in ("prompt", "explanation"):
+                name = field_param
+            elif problem.code in markdown.MESSAGES:
+                name = "prompt" if markdown.render(data["prompt"]).problems else "explanation"
+            else:
+                name = "prompt"
+        errors.add(name, problem.localized())
+    return spec
+
+
+@dataclass
+class Preview:
+    prompt_html: str
+    explanation_html: str
+    type: str
+    definition: dict
+
+
+def _preview(spec: loader.QuestionSpec | None, data: dict) -> Preview | None:
+    if spec is None:
+        return None
+    return Preview(prompt_html=spec.prompt_html, explanation_html=spec.explanation_html, type=spec.type,
+                   definition=spec.definition)
+
+
+def _form_for(course: Course, version: QuestionVersion, formdata=None) -> QuestionForm:
+    form = QuestionForm(formdata=formdata)
+    form.tiers.choices = [(t.number, f"{t.number} · {t.name}") for t in _tiers(course)]
+    lessons = _lessons(course)
+    if version.lesson_slug and version.lesson_slug not in lessons:
+        lessons.append(version.lesson_slug)
+    form.lesson.choices = [("", _("Aucune"))] + [(slug, slug) for slug in lessons]
+    return form
+
+
+@bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
+@roles_required("staff")
+def edit_question(question_id: int):
+    question, version, course = _question_or_404(question_id)
+    if request.method == "GET":
+        form = _form_for(course, version)
+        _fill(form, version)
+        return _render_editor(form, question, version, course, _Errors(), None)
+
+    form = _form_for(course, version, request.form)
+    action = request.form.get("action", "preview")
+    errors = _Errors()
+    if not form.validate():
+        for name, messages in form.errors.items():
+            for message in (messages if isinstance(messages, list) else [messages]):
+                if isinstance(message, str):
+                    errors.add(name, message)
+                elif isinstance(message, dict):  # a row of choices or pairs
+                    for row_messages in message.values():
+                        for row_message in row_messages:
+                            errors.add(name, row_message)
+    data = _compose(form, question, version, errors)
+    spec = None if "csrf_token" in errors else _bank_errors(data, course, errors)
+    if errors:
+        return _render_editor(form, question, version, course, errors, None, status=400)
+    if action != "save":
+        return _render_editor(form, question, version, course, errors, _preview(spec, data))
+    report = services.import_questions(course, [data], source="editor", author=current_user, now=utcnow(),
+                                       images=_stored_images)
+    if report.problems:  # checked above; only a change made at the same moment gets here
+        db.session.rollback()
+        for problem in report.problems:
+            errors.add(FIELD_OF_CODE.get(problem.code, "prompt"), problem.localized())
+        return _render_editor(form, question, version, course, errors, None, status=400)
+    db.session.commit()
+    if report.updated:
+        flash(_("Nouvelle version enregistrée. Les tentatives déjà faites gardent la version qu'elles ont tirée."),
+              "success")
+    else:
+        flash(_("Rien n'a changé : aucune nouvelle version."), "info")
+    return redirect(url_for("quiz_staff.edit_question", question_id=question.id))
+
+
+def _render_editor(form, question, version, course, errors: _Errors, preview: Preview | None, status: int = 200):
+    for name, messages in errors.items():  # tie each message to its field (the groups show theirs)
+        if name in form and name not in ("choices", "pairs", "tiers", "audiences", "answer", "csrf_token"):
+            form[name].errors = list(messages)
+    for name in ("tiers", "audiences"):
+        form[name].errors = list(errors.get(name, []))
+    versions = list(db.session.scalars(select(QuestionVersion).where(QuestionVersion.question_id == question.id)
+                                       .order_by(QuestionVersion.number.desc()).limit(20)))
+    images = {}
+    if version.type == "image_choice":
+        images = {i: c.get("image") for i, c in enumerate((version.definition or {}).get("choices", []))}
+    return render_template("quizzes/staff_editor.html", form=form, question=question, version=version,
+                           course=course, errors=errors, preview=preview, versions=versions, images=images,
+                           tier_names={t.number: t.name for t in _tiers(course)}, **_labels()), status
+
+
+# GIFT import ---------------------------------------------------------------------------------------
+
+def _import_form(course: Course, formdata=None) -> GiftImportForm:
+    form = GiftImportForm(formdata=formdata) if formdata is not None else GiftImportForm()
+    form.tier.choices = [(t.number, f"{t.number} · {t.name}") for t in _tiers(course)]
+    form.lesson.choices = [("", _("Aucune"))] + [(slug, slug) for slug in _lessons(course)]
+    return form
+
+
+def _uploaded_bytes(form: GiftImportForm) -> tuple[bytes | None, str]:
+    """The file sent, or the one a preview sent back; (None, "") when there is none."""
+    upload = form.file.data
+    if upload is not None and getattr(upload, "filename", ""):
+        raw = upload.stream.read(gift.MAX_BYTES + 1)
+        return raw, upload.filename[:200]
+    if form.content.data:
+        try:
+            raw = base64.b64decode(form.content.data.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            return None, ""
+        return raw, (form.filename.data or "")[:200]
+    return None, ""
+
+
+@bp.route("/<int:course_id>/import", methods=["GET", "POST"])
+@roles_required("staff")
+def import_gift(course_id: int):
+    course = _course_or_404(course_id)
+    if request.method == "GET":
+        form = _import_form(course)
+        return render_template("quizzes/staff_import.html", course=course, form=form, result=None, **_labels())
+    form = _import_form(course, _combined_formdata())
+    status = 200
+    result = outcome = None
+    raw, filename = b"", ""
+    if not form.tier.choices:
+        form.validate()
+        form.tier.errors = [_("Ce cours n'a encore aucun niveau : chargez d'abord ses quiz.")]
+        status = 400
+    elif form.validate():
+        raw, filename = _uploaded_bytes(form)
+        if raw is None:
+            form.file.errors = [_("Choisissez un fichier GIFT.")]
+            status = 400
+        else:
+            audiences = [a for a in AUDIENCES if a in form.audiences.data]
+            try:
+                gift_import.check_setup(course, form.tier.data, audiences)
+                result = gift_import.read(raw, tier=form.tier.data, audiences=audiences,
+                                          lesson=form.lesson.data or None)
+            except gift_import.ImportSetupError as error:
+                form.tier.errors = [str(SETUP_MESSAGES[error.code])]
+                status = 400
+            except gift.GiftFileError as error:
+                form.file.errors = [error.localized()]
+                status = 413 if error.code == "too_large" else 400
+            else:
+                result = gift_import.check(result, course=course, localize=True)
+                if request.form.get("action") == "import":
+                    outcome = gift_import.store(course, result, author=current_user, now=utcnow(), localize=True)
+                    db.session.commit()
+                    result = outcome.result
+    else:
+        status = 400
+    content = base64.b64encode(raw).decode("ascii") if result is not None and outcome is None else ""
+    return render_template("quizzes/staff_import.html", course=course, form=form, result=result, outcome=outcome,
+                           content=content, filename=filename, **_labels()), status
+
+
+def _combined_formdata():
+    from werkzeug.datastructures import CombinedMultiDict
+
+    return CombinedMultiDict([request.files, request.form])
+
+
+# Statistics -----------------------------------------------------------------------------------------
+
+@bp.get("/<int:course_id>/statistics")
+@roles_required("staff")
+def statistics(course_id: int):
+    course = _course_or_404(course_id)
+    result = stats_queries.course_statistics(course.id)
+    flagged_only = request.args.get("flagged") == "1"
+    rows = result.flagged if flagged_only else result.rows
+    number = page_number(request.args.get("page"))
+    page = Page(items=rows[(number - 1) * PER_PAGE:number * PER_PAGE], number=number, per_page=PER_PAGE,
+                total=len(rows))
+    return render_template("quizzes/staff_statistics.html", course=course, result=result, page=page,
+                           flagged_only=flagged_only, min_attempts=stats.MIN_ATTEMPTS, thresholds={
+                               "too_hard": stats.TOO_HARD, "too_easy": stats.TOO_EASY,
+                               "weak": stats.WEAK_DISCRIMINATION}, **_labels())

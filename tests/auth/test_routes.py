@@ -185,10 +185,15 @@ def test_email_change_is_confirmed_by_a_link(client, db, make_user, login):
     message = db.session.scalars(select(OutboxMessage)).one()
     assert message.recipient == "new@example.org"
     link = re.search(r"http://localhost(/account/email/confirm/\S+)", message.body).group(1)
-    assert client.get(link).status_code == 302
+    page = client.get(link)
+    assert page.status_code == 200 and "new@example.org" in page.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.email == "old@example.org"  # opening the link changes nothing by itself
+    assert client.post(link).status_code == 302
     db.session.refresh(user)
     assert user.email == "new@example.org"
     assert client.get(link).status_code == 400  # single use
+    assert client.post(link).status_code == 400
 
 
 def test_admin_grants_and_removes_roles_with_an_audit_trail(client, db, make_user, login):

@@ -1,20 +1,48 @@
 """Walk the URL map: every route declares its audience, and the declaration is enforced."""
 
 import re
+import uuid
 
 import pytest
+from werkzeug.routing import (
+    AnyConverter,
+    FloatConverter,
+    IntegerConverter,
+    PathConverter,
+    UnicodeConverter,
+    UUIDConverter,
+)
 
 from learnapp.core.access import ROLES, SUPERUSER, Audience, audience_of
 
-SAMPLE_VALUES = {"int": "1", "string": "x", "path": "x/y", "default": "x"}
+
+def sample_value(name: str, converter) -> str:
+    """A value each converter accepts; an unknown converter fails the walk, never skips a route."""
+    if isinstance(converter, IntegerConverter):
+        return str(max(1, converter.min or 1))
+    if isinstance(converter, FloatConverter):
+        return "1.0"
+    if isinstance(converter, UUIDConverter):
+        return str(uuid.UUID(int=1))
+    if isinstance(converter, AnyConverter):
+        return sorted(converter.items)[0]
+    if isinstance(converter, PathConverter):
+        return "x/y"
+    if isinstance(converter, UnicodeConverter):  # <x>, <string(length=2):x> …
+        return next("x" * n for n in range(1, 100) if re.fullmatch(converter.regex, "x" * n))
+    raise AssertionError(f"no sample value for <{name}> ({type(converter).__name__}): add one here")
 
 
 def sample_url(rule) -> str:
-    def value(match):
-        converter = match.group(1) or "default"
-        return SAMPLE_VALUES.get(converter, "x")
-
-    return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>", value, rule.rule)
+    """The rule's URL with sample values; it must reach that very rule, not a neighbour."""
+    url = rule.rule
+    for name, converter in rule._converters.items():
+        start = url.index("<")
+        url = url[:start] + sample_value(name, converter) + url[url.index(">", start) + 1:]
+    adapter = rule.map.bind("localhost")
+    method = sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+    assert adapter.match(url, method=method)[0] == rule.endpoint, (rule.rule, url)
+    return url
 
 
 def routes(app):
@@ -81,3 +109,36 @@ def test_admin_passes_every_role_rule(role):
         role_names = [SUPERUSER]
 
     assert audience.allows(FakeAdmin())
+
+
+def test_sample_urls_reach_their_own_route(app):
+    for rule, _ in routes(app):
+        sample_url(rule)  # asserts inside
+
+
+def test_a_route_with_an_unusual_converter_is_still_walked(app, client):
+    from learnapp.core.access import login_required
+
+    @app.get("/walk-test/<uuid:code>/<any(a, b):kind>/<float:ratio>")
+    @login_required
+    def walk_test(code, kind, ratio):
+        return "ok"
+
+    rule = next(rule for rule, _ in routes(app) if rule.endpoint == "walk_test")
+    response = client.get(sample_url(rule))
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_those_a_route_admits_never_get_a_500_on_sample_values(app, client, make_user, login):
+    """Admins pass every role rule; a learner every login rule. Sample ids exist nowhere: the
+    views must answer 404 (or redirect, or explain) rather than fail."""
+    for role in ("admin", "learner"):
+        login(make_user(role))
+        for rule, methods in routes(app):
+            if rule.endpoint == "auth.logout" or not audience_of(rule.endpoint).allows(
+                    type("Signed", (), {"is_authenticated": True, "role_names": [role]})()):
+                continue
+            for method in methods:
+                response = client.open(sample_url(rule), method=method)
+                assert response.status_code < 500, (role, rule.rule, method)
+        client.post("/logout")

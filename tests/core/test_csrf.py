@@ -41,3 +41,34 @@ def test_post_with_the_real_token_works(client, db):
 
 def test_language_switch_needs_a_token(client):
     assert client.post("/language", data={"language": "en"}).status_code == 400
+
+
+def test_a_forged_role_grant_writes_nothing(client, db, make_user):
+    admin, someone = make_user("admin"), make_user()
+    token = token_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"email": admin.email, "password": "correct horse battery",
+                                "csrf_token": token})
+    response = client.post(f"/admin/users/{someone.id}", data={"role": "admin", "action": "grant"},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert "form has expired" in response.get_data(as_text=True)
+    db.session.refresh(someone)
+    assert someone.role_names == ["learner"]
+
+
+def test_a_forged_logout_does_not_sign_out(client, make_user):
+    user = make_user()
+    token = token_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"email": user.email, "password": "correct horse battery",
+                                "csrf_token": token})
+    assert client.post("/logout").status_code == 400
+    assert client.get("/account").status_code == 200
+
+
+def test_a_token_from_another_session_is_refused(app, client, db):
+    other = app.test_client()
+    stolen = token_from(other.get("/register").get_data(as_text=True))
+    client.get("/register")
+    response = client.post("/register", data=registration(csrf_token=stolen))
+    assert response.status_code == 400
+    assert db.session.query(User).count() == 0

@@ -73,3 +73,51 @@ def test_a_child_is_sent_to_their_class_kindly(page, assert_accessible):
     page.get_by_role("button", name="Créer mon compte").click()
     expect(page.get_by_text("on s'inscrit avec sa classe")).to_be_visible()
     assert_accessible(page)
+
+
+FOUNDATION_PAGES = [
+    # (path, who is signed in)
+    ("/password/forgot", None),
+    ("/password/reset/not-a-real-token", None),
+    ("/no-such-page", None),
+    ("/account", "admin"),
+    ("/account/password", "admin"),
+    ("/account/email", "admin"),
+    ("/admin/users", "admin"),
+    ("/admin/users/{user_id}", "admin"),
+    ("/office/mail/", "admin"),
+]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_foundation_page_is_accessible(page, live_server, make_user, now, db, language,
+                                             assert_accessible):
+    from learnapp.mail import services as mail
+    from tests.conftest import TEST_PASSWORD
+
+    admin = make_user("admin", email="admin@example.org")
+    for _ in range(30):  # enough accounts for the list to page
+        make_user()
+    mail.queue("someone@example.org", "Sujet", "Corps du message", now)
+    db.session.commit()
+    page.context.add_cookies([{"name": "lang", "value": language, "url": live_server}])
+    signed_in = False
+    for path, who in FOUNDATION_PAGES:
+        if who and not signed_in:
+            page.goto("/login")
+            page.locator("#email").fill(admin.email)
+            page.locator("#password").fill(TEST_PASSWORD)
+            page.locator("form.stack button[type=submit]").click()
+            page.wait_for_url(live_server + "/")
+            signed_in = True
+        page.goto(path.format(user_id=admin.id))
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        assert_accessible(page)
+        # Forms with mistakes: the error summary and the fields marked invalid pass too.
+        submit = page.locator("main form.stack button[type=submit]")
+        if submit.count() == 1 and path != "/admin/users/{user_id}":
+            for field in page.locator("main form.stack input:not([type=hidden]):not([type=checkbox])").all():
+                field.fill("")
+            submit.click()
+            expect(page.locator(".error-summary")).to_be_visible()
+            assert_accessible(page)

@@ -85,3 +85,55 @@ def test_staff_read_the_outbox_and_learners_cannot(client, db, make_user, login,
     login(make_user("staff"))
     page = client.get("/office/mail/").get_data(as_text=True)
     assert "Lien de connexion" in page and "Le corps du message" in page
+
+
+@pytest.mark.parametrize("settings", [
+    {"user": "someone", "password": "secret"},  # the server offers no AUTH
+    {"starttls": True},                          # the server offers no STARTTLS
+])
+def test_a_refused_login_or_starttls_is_recorded_not_a_crash(app, db, now, smtp_server, settings):
+    controller, inbox = smtp_server
+    message = services.queue("a@example.org", "Sujet", "Corps", now)
+    db.session.commit()
+    refused = services.SmtpSettings(host="127.0.0.1", port=controller.port, **settings)
+    assert services.deliver_pending(refused, now) == (0, 1)
+    assert message.attempts == 1 and message.last_error and message.sent_at is None
+    assert message.next_attempt_at > now and inbox.messages == []
+
+
+def test_mail_send_reports_a_refused_login_and_keeps_the_message(app, db, runner, smtp_server):
+    from learnapp.db import utcnow
+
+    controller, inbox = smtp_server
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_USER="someone",
+                      SMTP_PASSWORD="secret")
+    services.queue("a@example.org", "Sujet", "Corps", utcnow() - timedelta(minutes=1))
+    db.session.commit()
+    result = runner.invoke(args=["mail", "send"])
+    assert result.exit_code == 1 and "failed: 1" in result.output
+    assert db.session.scalar(select(OutboxMessage)).last_error
+
+
+def test_one_malformed_message_does_not_stop_the_others(app, db, now, smtp_server):
+    controller, inbox = smtp_server
+    broken = services.queue("a@example.org\r\nBcc: everyone@example.org", "Sujet", "Corps", now)
+    fine = services.queue("b@example.org", "Sujet", "Corps", now)
+    db.session.commit()
+    alive = services.SmtpSettings(host="127.0.0.1", port=controller.port)
+    assert services.deliver_pending(alive, now) == (1, 1)
+    assert broken.sent_at is None and broken.last_error
+    assert fine.sent_at is not None
+    assert [m["To"] for m in inbox.messages] == ["b@example.org"]
+
+
+def test_in_production_staff_do_not_read_the_links_sent_to_others(app, client, db, make_user,
+                                                                   login, now):
+    services.queue("a@example.org", "Choisir un nouveau mot de passe",
+                   "http://localhost/password/reset/secret-token", now)
+    db.session.commit()
+    app.config["ENV"] = "production"
+    login(make_user("staff"))
+    page = client.get("/office/mail/").get_data(as_text=True)
+    assert "Choisir un nouveau mot de passe" in page and "a@example.org" in page
+    assert "secret-token" not in page
+    assert "liens personnels" in page

@@ -1,0 +1,244 @@
+"""The SQL behind the statistics page: aggregates computed by the database, never a list of
+attempts loaded into Python.
+
+Per course, three grouped queries over submitted attempts:
+
+1. per question version: count and the sums of x, x², y, y², xy (x = the item's credit,
+   y = the rest of its attempt's score), from which ``stats.py`` computes facility and
+   discrimination;
+2. per question version of a choice type and distinct answer: how many items gave it (the
+   answer as text; distinct answers of a choice question are few), turned into option counts;
+3. per tier and age group: attempts, passed attempts, learners, learners who passed, mean score.
+
+The results are cached per process and per *data version* of the course (the number of
+submitted attempts, the last submission and the last question version): a new submission or an
+edit changes the version, so a stale page is never served.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import Float, String, case, cast, distinct, func, select
+
+from learnapp.extensions import db
+from learnapp.quizzes import stats
+from learnapp.quizzes.models import AttemptItem, Question, QuestionVersion, QuizAttempt, QuizTier
+
+SUBMITTED = "submitted"
+
+
+# Reading options and answers of the choice types ------------------------------------------------
+
+def options_of(version_type: str, definition: dict) -> list[tuple[str, str, bool]]:
+    """(option id, label, correct) for the choice types, in the question's order."""
+    if version_type == "true_false":
+        answer = definition.get("answer")
+        return [("true", "Vrai", answer is True), ("false", "Faux", answer is False)]
+    options = []
+    for index, choice in enumerate(definition.get("choices") or []):
+        if not isinstance(choice, dict):
+            continue
+        option_id = str(choice.get("id", index))
+        label = str(choice.get("text") or choice.get("alt") or choice.get("image") or option_id)
+        options.append((option_id, label, bool(choice.get("correct"))))
+    return options
+
+
+def chosen_of(version_type: str, answer) -> list[str]:
+    """The option ids an answer picked (an unreadable answer picks nothing)."""
+    if isinstance(answer, dict):
+        for key in ("choice", "choices", "value", "answer", "selected"):
+            if key in answer:
+                answer = answer[key]
+                break
+        else:
+            return []
+    if version_type == "true_false":
+        if isinstance(answer, bool):
+            return ["true" if answer else "false"]
+        if isinstance(answer, str) and answer.lower() in {"true", "false"}:
+            return [answer.lower()]
+        return []
+    if isinstance(answer, str | int) and not isinstance(answer, bool):
+        return [str(answer)]
+    if isinstance(answer, list):
+        return list(dict.fromkeys(str(a) for a in answer if isinstance(a, str | int) and not isinstance(a, bool)))
+    return []
+
+
+# The queries ----------------------------------------------------------------------------------
+
+def _submitted_items(course_id: int):
+    """attempt_item rows of the course's submitted attempts, joined to their attempt."""
+    return (select(AttemptItem.id)
+            .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
+            .join(QuizTier, QuizTier.id == QuizAttempt.tier_id)
+            .where(QuizTier.course_id == course_id, QuizAttempt.status == SUBMITTED))
+
+
+def data_version(course_id: int) -> tuple:
+    """Changes whenever an attempt of the course is submitted or a question version is added."""
+    attempts = db.session.execute(
+        select(func.count(QuizAttempt.id), func.max(QuizAttempt.submitted_at))
+        .join(QuizTier, QuizTier.id == QuizAttempt.tier_id)
+        .where(QuizTier.course_id == course_id, QuizAttempt.status == SUBMITTED)).one()
+    last_version = db.session.scalar(
+        select(func.max(QuestionVersion.id)).join(Question, Question.id == QuestionVersion.question_id)
+        .where(Question.course_id == course_id))
+    return (course_id, attempts[0], attempts[1].isoformat() if attempts[1] else None, last_version)
+
+
+def item_sums(course_id: int) -> dict[int, stats.ItemSums]:
+    """Per question version id: the sums of credit and rest-of-attempt score."""
+    credit = func.coalesce(AttemptItem.credit, 0.0)
+    totals = (select(AttemptItem.attempt_id.label("attempt_id"),
+                     func.sum(credit).label("total"))
+              .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
+              .join(QuizTier, QuizTier.id == QuizAttempt.tier_id)
+              .where(QuizTier.course_id == course_id, QuizAttempt.status == SUBMITTED)
+              .group_by(AttemptItem.attempt_id)
+              .subquery())
+    x = cast(credit, Float)
+    y = cast(totals.c.total - credit, Float)
+    rows = db.session.execute(
+        select(AttemptItem.question_version_id, func.count(),
+               func.sum(x), func.sum(x * x), func.sum(y), func.sum(y * y), func.sum(x * y))
+        .join(totals, totals.c.attempt_id == AttemptItem.attempt_id)
+        .group_by(AttemptItem.question_version_id))
+    return {version_id: stats.ItemSums(n, sx or 0.0, sxx or 0.0, sy or 0.0, syy or 0.0, sxy or 0.0)
+            for version_id, n, sx, sxx, sy, syy, sxy in rows}
+
+
+def answer_counts(course_id: int) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """Per question version of a choice type: option id → times chosen, and items answered."""
+    answer_text = cast(AttemptItem.answer, String)
+    rows = db.session.execute(
+        select(AttemptItem.question_version_id, QuestionVersion.type, answer_text, func.count())
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(AttemptItem.id.in_(_submitted_items(course_id)),
+               QuestionVersion.type.in_(stats.CHOICE_TYPES),
+               AttemptItem.answer.is_not(None))
+        .group_by(AttemptItem.question_version_id, QuestionVersion.type, answer_text))
+    chosen: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    answered: dict[int, int] = defaultdict(int)
+    for version_id, version_type, text, count in rows:
+        try:
+            answer = json.loads(text) if text is not None else None
+        except ValueError:
+            answer = None
+        picked = chosen_of(version_type, answer)
+        if not picked:
+            continue  # null or empty answer: left blank
+        answered[version_id] += count
+        for option_id in picked:
+            chosen[version_id][option_id] += count
+    return {k: dict(v) for k, v in chosen.items()}, dict(answered)
+
+
+def pass_rates(course_id: int) -> list[stats.PassRate]:
+    """Per tier and age group (the learner's group when they took the attempt)."""
+    passed = QuizAttempt.passed.is_(True)
+    rows = db.session.execute(
+        select(QuizTier.number, QuizTier.name, QuizAttempt.audience,
+               func.count(QuizAttempt.id),
+               func.sum(case((passed, 1), else_=0)),
+               func.count(distinct(QuizAttempt.user_id)),
+               func.count(distinct(case((passed, QuizAttempt.user_id), else_=None))),
+               func.avg(QuizAttempt.score))
+        .join(QuizTier, QuizTier.id == QuizAttempt.tier_id)
+        .where(QuizTier.course_id == course_id, QuizAttempt.status == SUBMITTED)
+        .group_by(QuizTier.id, QuizTier.number, QuizTier.name, QuizAttempt.audience)
+        .order_by(QuizTier.number, QuizAttempt.audience))
+    return [stats.PassRate(number, name, audience, attempts, int(passed_attempts or 0), learners,
+                           passed_learners, float(mean) if mean is not None else None)
+            for number, name, audience, attempts, passed_attempts, learners, passed_learners, mean in rows]
+
+
+# What the page shows ----------------------------------------------------------------------------
+
+@dataclass
+class QuestionRow:
+    version_id: int
+    question_id: int
+    key: str
+    number: int  # version number
+    type: str
+    tiers: list[int]
+    audiences: list[str]
+    prompt: str
+    latest: bool
+    retired: bool
+    stats: stats.ItemStats
+
+
+@dataclass
+class CourseStatistics:
+    rows: list[QuestionRow]
+    pass_rates: list[stats.PassRate]
+    version: tuple
+
+    @property
+    def flagged(self) -> list[QuestionRow]:
+        return [row for row in self.rows if row.stats.flags]
+
+
+def _compute(course_id: int, version: tuple) -> CourseStatistics:
+    sums = item_sums(course_id)
+    chosen, answered = answer_counts(course_id)
+    latest = dict(db.session.execute(
+        select(QuestionVersion.question_id, func.max(QuestionVersion.number))
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(Question.course_id == course_id)
+        .group_by(QuestionVersion.question_id)).all())
+    rows = []
+    if sums:
+        versions = db.session.execute(
+            select(QuestionVersion, Question.key, Question.retired)
+            .join(Question, Question.id == QuestionVersion.question_id)
+            .where(QuestionVersion.id.in_(list(sums)), Question.course_id == course_id)
+            .order_by(Question.key, QuestionVersion.number)).all()
+        for version_row, key, retired in versions:
+            options = options_of(version_row.type, version_row.definition or {}) \
+                if version_row.type in stats.CHOICE_TYPES else []
+            item = stats.item_stats(sums[version_row.id], options=options,
+                                    chosen=chosen.get(version_row.id, {}),
+                                    answered=answered.get(version_row.id, 0) if options else None,
+                                    question_type=version_row.type)
+            rows.append(QuestionRow(
+                version_id=version_row.id, question_id=version_row.question_id, key=key,
+                number=version_row.number, type=version_row.type, tiers=list(version_row.tiers or []),
+                audiences=list(version_row.audiences or []), prompt=version_row.prompt_markdown,
+                latest=latest.get(version_row.question_id) == version_row.number, retired=retired,
+                stats=item))
+    return CourseStatistics(rows=rows, pass_rates=pass_rates(course_id), version=version)
+
+
+_CACHE_SIZE = 16
+_LOCK = threading.Lock()
+
+
+def _cache() -> OrderedDict:
+    # One cache per app (so per process in production, and per test in the test suite).
+    return current_app.extensions.setdefault("quiz_statistics_cache", OrderedDict())
+
+
+def course_statistics(course_id: int) -> CourseStatistics:
+    """The statistics of a course, computed once per data version (per process)."""
+    version = data_version(course_id)
+    cache = _cache()
+    with _LOCK:
+        cached = cache.get(version)
+        if cached is not None:
+            cache.move_to_end(version)
+            return cached
+    result = _compute(course_id, version)
+    with _LOCK:
+        cache[version] = result
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+    return result

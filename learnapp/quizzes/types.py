@@ -1,0 +1,809 @@
+"""Question types: a registry of classes, one per type (no if/elif chain over types).
+
+Each type knows how to
+
+- ``build`` its definition from the fields written in a question file (checking them and giving
+  every choice a stable id), reporting problems instead of raising;
+- ``present`` a question to one learner (shuffle with a seeded ``random.Random``), stored with
+  the attempt so the learner always sees the same thing;
+- ``view`` what its input template may show: never which answer is right;
+- ``parse`` what a browser sent against that presentation (an unknown option id, a value out of
+  range, a missing part, too much data: ``AnswerError``);
+- ``grade`` an answer to a credit between 0.0 and 1.0 (an empty or malformed answer: 0.0);
+- ``review`` the answer after it is final, with the right answer.
+
+Plain Python: no Flask, no database. The strings a person reads are French, translated by
+``learnapp.core.i18n``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from random import Random
+from typing import Any, ClassVar
+
+from learnapp.core.i18n import _
+from learnapp.quizzes.rules import fold_text
+
+# Limits that keep a forged or careless request from costing anything.
+MAX_VALUES = 60  # values of one question in one request
+MAX_TEXT = 200  # characters of a typed answer
+MAX_NUMBER_TEXT = 40
+MAX_MAGNITUDE = 1e15
+MAX_CHOICES = 10
+MAX_ITEMS = 10
+MAX_OPTION_TEXT = 500
+
+# What the loader passes to resolve an image path: path → stored image reference
+# ({"sha256", "ext", "width", "height"}); raises ImageUnavailable.
+ImageResolver = Callable[[str], dict]
+
+
+def _l(text: str) -> str:
+    """Marks a message for the translation catalogue, left untranslated here (this module is
+    pure): :attr:`Problem.message` is French (command line), :meth:`Problem.localized` translates;
+    templates translate a type's ``label`` with ``_(kind.label)``."""
+    return text
+
+
+MESSAGES: dict[str, str] = {
+    "choices_count": _l("Il faut une liste « choices » de %(min)s à %(max)s choix."),
+    "choice_not_mapping": _l("Chaque choix s'écrit « - text: … » (et « correct: true » pour un bon choix)."),
+    "choice_without_text": _l("Chaque choix a besoin d'un texte (« text »)."),
+    "choice_without_image": _l("Chaque choix a besoin d'une image (« image »)."),
+    "image_without_alt": _l("Chaque image a besoin d'un texte de remplacement (« alt ») qui dit ce qu'elle "
+                            "montre."),
+    "unknown_choice_field": _l("Champ inconnu dans un choix : %(fields)s."),
+    "option_too_long": _l("Texte trop long : %(max)s caractères au plus."),
+    "correct_not_bool": _l("« correct » vaut true ou false."),
+    "feedback_not_text": _l("« feedback » est un texte."),
+    "duplicate_choice": _l("Deux choix sont identiques."),
+    "one_correct": _l("Il faut exactement un choix marqué « correct: true »."),
+    "some_correct": _l("Au moins un choix doit être marqué « correct: true »."),
+    "images_not_supported": _l("Les images ne peuvent pas être importées ainsi."),
+    "image_missing": _l("Image « %(src)s » introuvable (les images sont dans le dossier images/ du quiz)."),
+    "image_bad_name": _l("Image « %(src)s » : écrivez images/nom.png (lettres, chiffres, tirets ; .png, .jpg, "
+                         ".gif ou .webp)."),
+    "image_not_image": _l("« %(src)s » n'est pas une image lisible (PNG, JPEG, GIF ou WebP)."),
+    "image_too_large": _l("Image « %(src)s » trop lourde ou trop grande (5 Mo et 16 millions de pixels au plus)."),
+    "answer_not_bool": _l("« answer » vaut true (vrai) ou false (faux)."),
+    "items_count": _l("Il faut une liste « items » de 3 à %(max)s éléments, écrits dans le bon ordre."),
+    "item_not_text": _l("Chaque élément est un texte court (%(max)s caractères au plus)."),
+    "duplicate_item": _l("Deux éléments sont identiques."),
+    "pairs_count": _l("Il faut une liste « pairs » de 2 à %(max)s paires « {left: …, right: …} »."),
+    "pair_not_mapping": _l("Chaque paire s'écrit « {left: …, right: …} »."),
+    "distractors_not_texts": _l("« distractors » est une liste de textes."),
+    "duplicate_pair_text": _l("Chaque texte ne peut figurer qu'une fois de chaque côté."),
+    "too_many_distractors": _l("Trop de réponses proposées : %(max)s intrus au plus."),
+    "unit_not_text": _l("« unit » est un texte court, par exemple « mètres »."),
+    "answer_and_range": _l("Écrivez soit « answer » (et « tolerance »), soit « min » et « max », pas les deux."),
+    "answer_not_number": _l("« answer » est un nombre et « tolerance » un nombre positif ou nul."),
+    "bad_range": _l("Donnez « answer » (et « tolerance »), ou « min » et « max » avec min ≤ max."),
+    "number_too_large": _l("Ce nombre est trop grand."),
+    "answers_missing": _l("Il faut une liste « answers » d'au moins une réponse acceptée."),
+    "bad_accepted_answer": _l("Une réponse acceptée contient au moins une lettre ou un chiffre, et %(max)s "
+                              "caractères au plus."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a question's definition. ``path`` locates it in the source, e.g.
+    ``("choices", 2, "text")``, so the loader can give the file's line."""
+
+    path: tuple
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.code] % dict(self.params)
+
+    def localized(self) -> str:
+        return _(MESSAGES[self.code], **self.params)
+
+
+class ImageUnavailable(ValueError):
+    """Raised by an image resolver; ``code``: image_missing | image_bad_name | image_not_image |
+    image_too_large."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+class AnswerError(ValueError):
+    """A submitted answer that cannot be taken. ``code``: unknown_option | too_many |
+    duplicate | incomplete | out_of_range | not_a_number | too_long | malformed."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+    @property
+    def message(self) -> str:
+        return ANSWER_ERRORS.get(self.code, ANSWER_ERRORS["malformed"])()
+
+
+ANSWER_ERRORS: dict[str, Callable[[], str]] = {
+    "unknown_option": lambda: _("Cette réponse ne fait pas partie des choix proposés."),
+    "too_many": lambda: _("Cette réponse contient trop de valeurs."),
+    "duplicate": lambda: _("Chaque place ne peut être donnée qu'une fois."),
+    "incomplete": lambda: _("Donnez une place à chaque élément."),
+    "out_of_range": lambda: _("Cette valeur est hors des limites possibles."),
+    "not_a_number": lambda: _("Écrivez un nombre, par exemple 14 ou 2,5."),
+    "too_long": lambda: _("Cette réponse est trop longue."),
+    "malformed": lambda: _("Cette réponse n'a pas pu être comprise."),
+}
+
+COMMON_FIELDS = frozenset({"id", "type", "tiers", "audiences", "lesson", "tags", "prompt", "explanation"})
+
+REGISTRY: dict[str, QuestionType] = {}
+
+
+def register(cls: type[QuestionType]) -> type[QuestionType]:
+    REGISTRY[cls.name] = cls()
+    return cls
+
+
+def get(name: str) -> QuestionType:
+    """The type named ``name``; ``KeyError`` for an unknown one."""
+    return REGISTRY[name]
+
+
+ORDER = ("single", "multiple", "true_false", "ordering", "matching", "numeric", "short_text", "image_choice")
+
+
+def names() -> list[str]:
+    """Registered types, in the documented order first."""
+    return sorted(REGISTRY, key=lambda name: (ORDER.index(name) if name in ORDER else len(ORDER), name))
+
+
+def option_id(key: str, kind: str, text: str) -> str:
+    """A stable id for an option: from the question's key and the option's own text, never
+    from its position or whether it is right (the page shows ids, and must show nothing else)."""
+    digest = hashlib.sha256(f"{key}\x1f{kind}\x1f{text}".encode()).hexdigest()
+    return f"{kind[0]}{digest[:10]}"
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _only(values: Mapping[str, Sequence[str]], allowed: set[str]) -> None:
+    """Refuse parts the presentation does not have, and payloads too big to be honest."""
+    if set(values) - allowed:
+        raise AnswerError("unknown_option")
+    if sum(len(v) for v in values.values()) > MAX_VALUES:
+        raise AnswerError("too_many")
+    for parts in values.values():
+        for part in parts:
+            if not isinstance(part, str) or len(part) > MAX_TEXT * 2:
+                raise AnswerError("too_long")
+
+
+def _single_value(values: Mapping[str, Sequence[str]]) -> str | None:
+    _only(values, {""})
+    parts = [p for p in values.get("", []) if p != ""]
+    if not parts:
+        return None
+    if len(parts) > 1:
+        raise AnswerError("too_many")
+    return parts[0]
+
+
+class QuestionType:
+    name: ClassVar[str] = ""
+    label: ClassVar[Any] = ""
+    template: ClassVar[str] = ""  # the input, inside the question's fieldset
+    review_template: ClassVar[str] = ""
+    fields: ClassVar[frozenset[str]] = frozenset()  # the type's own fields in a question file
+
+    def build(self, raw: Mapping, key: str, images: ImageResolver | None = None) -> tuple[dict, list[Problem]]:
+        raise NotImplementedError
+
+    def present(self, definition: dict, rng: Random) -> dict:
+        return {}
+
+    def view(self, definition: dict, presentation: dict, answer: dict | None) -> dict:
+        raise NotImplementedError
+
+    def parse(self, definition: dict, presentation: dict, values: Mapping[str, Sequence[str]]) -> dict | None:
+        """The answer sent for this question, or ``None`` when nothing was given."""
+        raise NotImplementedError
+
+    def grade(self, definition: dict, answer: Any) -> float:
+        raise NotImplementedError
+
+    def review(self, definition: dict, presentation: dict, answer: dict | None) -> dict:
+        raise NotImplementedError
+
+
+# Choices -------------------------------------------------------------------------------------
+
+class _Choices(QuestionType):
+    """Shared by single, multiple and image choice: a list of options, some right."""
+
+    kind = "choice"
+    fields = frozenset({"choices"})
+    min_choices = 2
+    max_choices = MAX_CHOICES
+
+    def _option(self, raw: Mapping, key: str, index: int, images, problems) -> dict | None:
+        text = raw.get("text")
+        if not _is_text(text):
+            problems.append(Problem(("choices", index), "choice_without_text"))
+            return None
+        if len(text) > MAX_OPTION_TEXT:
+            problems.append(Problem(("choices", index, "text"), "option_too_long", {"max": MAX_OPTION_TEXT}))
+        unknown = set(raw) - {"text", "correct", "feedback"}
+        if unknown:
+            problems.append(Problem(("choices", index), "unknown_choice_field",
+                                    {"fields": ", ".join(sorted(map(str, unknown)))}))
+        option = {"id": option_id(key, self.kind, text.strip()), "text": text.strip()}
+        return option
+
+    def build(self, raw, key, images=None):
+        problems: list[Problem] = []
+        choices = raw.get("choices")
+        if not isinstance(choices, list) or not (self.min_choices <= len(choices) <= self.max_choices):
+            return {}, [Problem(("choices",), "choices_count", {"min": self.min_choices, "max": self.max_choices})]
+        options = []
+        for index, item in enumerate(choices):
+            if not isinstance(item, Mapping):
+                problems.append(Problem(("choices", index), "choice_not_mapping"))
+                continue
+            correct = item.get("correct", False)
+            if not isinstance(correct, bool):
+                problems.append(Problem(("choices", index, "correct"), "correct_not_bool"))
+            feedback = item.get("feedback", "")
+            if feedback is None:
+                feedback = ""
+            if not isinstance(feedback, str):
+                problems.append(Problem(("choices", index, "feedback"), "feedback_not_text"))
+                feedback = ""
+            option = self._option(item, key, index, images, problems)
+            if option is not None:
+                option["correct"] = correct is True
+                if feedback.strip():
+                    option["feedback"] = feedback.strip()
+                options.append(option)
+        ids = [o["id"] for o in options]
+        if len(set(ids)) != len(ids):
+            problems.append(Problem(("choices",), "duplicate_choice"))
+        if len(options) == len(choices):
+            problems.extend(self._check_correct(options))
+        return {"choices": options}, problems
+
+    def _check_correct(self, options: list[dict]) -> list[Problem]:
+        if sum(o["correct"] for o in options) != 1:
+            return [Problem(("choices",), "one_correct")]
+        return []
+
+    def present(self, definition, rng):
+        order = sorted(o["id"] for o in definition["choices"])
+        rng.shuffle(order)
+        return {"order": order}
+
+    def _by_id(self, definition) -> dict[str, dict]:
+        return {o["id"]: o for o in definition["choices"]}
+
+    def _chosen(self, answer) -> set[str]:
+        if not isinstance(answer, dict):
+            return set()
+        if isinstance(answer.get("choice"), str):
+            return {answer["choice"]}
+        choices = answer.get("choices")
+        if isinstance(choices, list):
+            return {c for c in choices if isinstance(c, str)}
+        return set()
+
+    def _public(self, option: dict) -> dict:
+        return {"id": option["id"], "text": option["text"]}
+
+    def view(self, definition, presentation, answer):
+        by_id = self._by_id(definition)
+        chosen = self._chosen(answer)
+        return {"options": [{**self._public(by_id[i]), "checked": i in chosen}
+                            for i in presentation["order"] if i in by_id]}
+
+    def review(self, definition, presentation, answer):
+        by_id = self._by_id(definition)
+        chosen = self._chosen(answer)
+        return {"options": [{**self._public(by_id[i]), "chosen": i in chosen, "correct": by_id[i]["correct"],
+                             "feedback": by_id[i].get("feedback", "")}
+                            for i in presentation["order"] if i in by_id]}
+
+
+@register
+class SingleChoice(_Choices):
+    name = "single"
+    label = _l("Choix unique")
+    template = "quizzes/types/_choice.html"
+    review_template = "quizzes/types/_choice_review.html"
+
+    def parse(self, definition, presentation, values):
+        value = _single_value(values)
+        if value is None:
+            return None
+        if value not in presentation["order"]:
+            raise AnswerError("unknown_option")
+        return {"choice": value}
+
+    def grade(self, definition, answer):
+        if not isinstance(answer, dict) or set(answer) != {"choice"} or not isinstance(answer["choice"], str):
+            return 0.0
+        option = self._by_id(definition).get(answer["choice"])
+        return 1.0 if option is not None and option["correct"] else 0.0
+
+
+@register
+class MultipleChoice(_Choices):
+    """Several right choices. Each right choice ticked earns 1/R of the point, each wrong
+    choice ticked costs 1/W (R right and W wrong choices); the credit never goes below 0.
+    All right and none wrong: 1. Everything ticked: 0. Nothing ticked: 0."""
+
+    name = "multiple"
+    label = _l("Choix multiple")
+    template = "quizzes/types/_choice.html"
+    review_template = "quizzes/types/_choice_review.html"
+
+    def _check_correct(self, options):
+        if not any(o["correct"] for o in options):
+            return [Problem(("choices",), "some_correct")]
+        return []
+
+    def view(self, definition, presentation, answer):
+        return {**super().view(definition, presentation, answer), "multiple": True}
+
+    def parse(self, definition, presentation, values):
+        _only(values, {""})
+        parts = [p for p in values.get("", []) if p != ""]
+        if not parts:
+            return None
+        if len(parts) != len(set(parts)):
+            raise AnswerError("malformed")
+        if len(parts) > len(presentation["order"]):
+            raise AnswerError("too_many")
+        allowed = set(presentation["order"])
+        if any(p not in allowed for p in parts):
+            raise AnswerError("unknown_option")
+        return {"choices": sorted(parts)}
+
+    def grade(self, definition, answer):
+        if not isinstance(answer, dict) or set(answer) != {"choices"}:
+            return 0.0
+        chosen = answer["choices"]
+        if not isinstance(chosen, list) or not chosen or not all(isinstance(c, str) for c in chosen):
+            return 0.0
+        by_id = self._by_id(definition)
+        if len(set(chosen)) != len(chosen) or any(c not in by_id for c in chosen):
+            return 0.0
+        right = sum(1 for o in by_id.values() if o["correct"])
+        wrong = len(by_id) - right
+        gained = sum(1 for c in chosen if by_id[c]["correct"]) / right
+        lost = sum(1 for c in chosen if not by_id[c]["correct"]) / wrong if wrong else 0.0
+        return max(0.0, min(1.0, gained - lost))
+
+
+@register
+class ImageChoice(SingleChoice):
+    """Like single choice, with a picture (and its text alternative) for each choice."""
+
+    name = "image_choice"
+    label = _l("Choix d'image")
+    kind = "image"
+    template = "quizzes/types/_image_choice.html"
+    review_template = "quizzes/types/_image_choice_review.html"
+    max_choices = 6
+
+    def _option(self, raw, key, index, images, problems):
+        path, alt = raw.get("image"), raw.get("alt")
+        unknown = set(raw) - {"image", "alt", "correct", "feedback"}
+        if unknown:
+            problems.append(Problem(("choices", index), "unknown_choice_field",
+                                    {"fields": ", ".join(sorted(map(str, unknown)))}))
+        if not _is_text(path):
+            problems.append(Problem(("choices", index), "choice_without_image"))
+            return None
+        if not _is_text(alt):
+            problems.append(Problem(("choices", index), "image_without_alt"))
+            return None
+        if len(alt) > MAX_OPTION_TEXT:
+            problems.append(Problem(("choices", index, "alt"), "option_too_long", {"max": MAX_OPTION_TEXT}))
+        if images is None:
+            problems.append(Problem(("choices", index, "image"), "images_not_supported"))
+            return None
+        try:
+            image = images(path.strip())
+        except ImageUnavailable as error:
+            problems.append(Problem(("choices", index, "image"), error.code, {"src": path.strip()[:80]}))
+            return None
+        return {"id": option_id(key, self.kind, f"{path.strip()}|{alt.strip()}"), "text": alt.strip(),
+                "image": image}
+
+    def _public(self, option):
+        return {"id": option["id"], "text": option["text"], "image": option["image"]}
+
+
+@register
+class TrueFalse(QuestionType):
+    name = "true_false"
+    label = _l("Vrai ou faux")
+    template = "quizzes/types/_true_false.html"
+    review_template = "quizzes/types/_choice_review.html"
+    fields = frozenset({"answer"})
+
+    def build(self, raw, key, images=None):
+        if not isinstance(raw.get("answer"), bool):
+            return {}, [Problem(("answer",), "answer_not_bool")]
+        return {"answer": raw["answer"]}, []
+
+    def _options(self):
+        return [("true", _("Vrai")), ("false", _("Faux"))]
+
+    def _value(self, answer) -> bool | None:
+        if isinstance(answer, dict) and set(answer) == {"value"} and isinstance(answer["value"], bool):
+            return answer["value"]
+        return None
+
+    def view(self, definition, presentation, answer):
+        value = self._value(answer)
+        return {"options": [{"id": i, "text": t, "checked": value is not None and (i == "true") == value}
+                            for i, t in self._options()]}
+
+    def parse(self, definition, presentation, values):
+        value = _single_value(values)
+        if value is None:
+            return None
+        if value not in ("true", "false"):
+            raise AnswerError("unknown_option")
+        return {"value": value == "true"}
+
+    def grade(self, definition, answer):
+        value = self._value(answer)
+        return 1.0 if value is not None and value == definition["answer"] else 0.0
+
+    def review(self, definition, presentation, answer):
+        value = self._value(answer)
+        return {"options": [{"id": i, "text": t, "chosen": value is not None and (i == "true") == value,
+                             "correct": (i == "true") == definition["answer"], "feedback": ""}
+                            for i, t in self._options()]}
+
+
+@register
+class Ordering(QuestionType):
+    """Items listed in the right order in the file, shown shuffled (never already in order).
+
+    The learner gives each item its place. Credit: the share of the n - 1 links « this item
+    comes right before that one » that the learner got right; so moving one item costs little,
+    a reversed list earns nothing."""
+
+    name = "ordering"
+    label = _l("Remettre dans l'ordre")
+    template = "quizzes/types/_ordering.html"
+    review_template = "quizzes/types/_ordering_review.html"
+    fields = frozenset({"items"})
+
+    def build(self, raw, key, images=None):
+        items = raw.get("items")
+        if not isinstance(items, list) or not (3 <= len(items) <= MAX_ITEMS):
+            return {}, [Problem(("items",), "items_count", {"max": MAX_ITEMS})]
+        problems = []
+        for index, item in enumerate(items):
+            if not _is_text(item) or len(item) > MAX_OPTION_TEXT:
+                problems.append(Problem(("items", index), "item_not_text", {"max": MAX_OPTION_TEXT}))
+        if problems:
+            return {}, problems
+        texts = [item.strip() for item in items]
+        if len(set(texts)) != len(texts):
+            return {}, [Problem(("items",), "duplicate_item")]
+        return {"items": [{"id": option_id(key, "item", t), "text": t} for t in texts]}, []
+
+    def present(self, definition, rng):
+        right = [i["id"] for i in definition["items"]]
+        order = sorted(right)
+        rng.shuffle(order)
+        if order == right:  # never shown already in order: move the first item to the end
+            order = order[1:] + order[:1]
+        return {"order": order}
+
+    def _order(self, definition, answer) -> list[str] | None:
+        if not isinstance(answer, dict) or set(answer) != {"order"} or not isinstance(answer["order"], list):
+            return None
+        order = answer["order"]
+        ids = [i["id"] for i in definition["items"]]
+        if len(order) != len(ids) or not all(isinstance(i, str) for i in order) or sorted(order) != sorted(ids):
+            return None
+        return order
+
+    def view(self, definition, presentation, answer):
+        texts = {i["id"]: i["text"] for i in definition["items"]}
+        order = self._order(definition, answer) or []
+        place = {item_id: n for n, item_id in enumerate(order, start=1)}
+        return {"items": [{"id": i, "text": texts[i], "position": place.get(i)} for i in presentation["order"]],
+                "positions": list(range(1, len(texts) + 1))}
+
+    def parse(self, definition, presentation, values):
+        ids = list(presentation["order"])
+        _only(values, set(ids))
+        given = {}
+        for item_id in ids:
+            parts = [p for p in values.get(item_id, []) if p != ""]
+            if len(parts) > 1:
+                raise AnswerError("too_many")
+            if parts:
+                given[item_id] = parts[0]
+        if not given:
+            return None
+        if len(given) != len(ids):
+            raise AnswerError("incomplete")
+        places = {}
+        for item_id, text in given.items():
+            if not (text.isascii() and text.isdigit()) or len(text) > 3:
+                raise AnswerError("out_of_range")
+            place = int(text)
+            if not 1 <= place <= len(ids):
+                raise AnswerError("out_of_range")
+            places[item_id] = place
+        if len(set(places.values())) != len(ids):
+            raise AnswerError("duplicate")
+        return {"order": sorted(ids, key=places.__getitem__)}
+
+    def grade(self, definition, answer):
+        order = self._order(definition, answer)
+        if order is None:
+            return 0.0
+        right = [i["id"] for i in definition["items"]]
+        follows = {right[n]: right[n + 1] for n in range(len(right) - 1)}
+        good = sum(1 for n in range(len(order) - 1) if follows.get(order[n]) == order[n + 1])
+        return good / (len(right) - 1)
+
+    def review(self, definition, presentation, answer):
+        texts = {i["id"]: i["text"] for i in definition["items"]}
+        right = [i["id"] for i in definition["items"]]
+        order = self._order(definition, answer)
+        return {"given": [{"text": texts[i], "correct": i == right[n]} for n, i in enumerate(order)] if order else [],
+                "right": [texts[i] for i in right]}
+
+
+@register
+class Matching(QuestionType):
+    """Pairs listed matched in the file; both sides shown shuffled. Optional ``distractors``:
+    extra right-hand answers that match nothing. Credit: the share of pairs matched right."""
+
+    name = "matching"
+    label = _l("Associer par paires")
+    template = "quizzes/types/_matching.html"
+    review_template = "quizzes/types/_matching_review.html"
+    fields = frozenset({"pairs", "distractors"})
+
+    def build(self, raw, key, images=None):
+        pairs, distractors = raw.get("pairs"), raw.get("distractors") or []
+        if not isinstance(pairs, list) or not (2 <= len(pairs) <= MAX_ITEMS):
+            return {}, [Problem(("pairs",), "pairs_count", {"max": MAX_ITEMS})]
+        problems = []
+        built = []
+        for index, pair in enumerate(pairs):
+            if (not isinstance(pair, Mapping) or set(pair) != {"left", "right"} or not _is_text(pair["left"])
+                    or not _is_text(pair["right"])):
+                problems.append(Problem(("pairs", index), "pair_not_mapping"))
+                continue
+            left, right = pair["left"].strip(), pair["right"].strip()
+            if max(len(left), len(right)) > MAX_OPTION_TEXT:
+                problems.append(Problem(("pairs", index), "option_too_long", {"max": MAX_OPTION_TEXT}))
+            built.append({"id": option_id(key, "left", left), "left": left,
+                          "right_id": option_id(key, "right", right), "right": right})
+        if not isinstance(distractors, list) or not all(_is_text(d) for d in distractors):
+            problems.append(Problem(("distractors",), "distractors_not_texts"))
+            distractors = []
+        extra = [{"id": option_id(key, "right", d.strip()), "text": d.strip()} for d in distractors]
+        lefts = [p["id"] for p in built]
+        rights = [p["right_id"] for p in built] + [d["id"] for d in extra]
+        if len(set(lefts)) != len(lefts) or len(set(rights)) != len(rights):
+            problems.append(Problem(("pairs",), "duplicate_pair_text"))
+        if len(rights) > MAX_ITEMS + 4:
+            problems.append(Problem(("distractors",), "too_many_distractors", {"max": 4}))
+        return {"pairs": built, "distractors": extra}, problems
+
+    def present(self, definition, rng):
+        lefts = sorted(p["id"] for p in definition["pairs"])
+        rights = sorted([p["right_id"] for p in definition["pairs"]] + [d["id"] for d in definition["distractors"]])
+        rng.shuffle(lefts)
+        rng.shuffle(rights)
+        return {"lefts": lefts, "rights": rights}
+
+    def _texts(self, definition):
+        lefts = {p["id"]: p["left"] for p in definition["pairs"]}
+        rights = {p["right_id"]: p["right"] for p in definition["pairs"]}
+        rights.update({d["id"]: d["text"] for d in definition["distractors"]})
+        return lefts, rights
+
+    def _pairs(self, definition, answer) -> dict[str, str]:
+        if not isinstance(answer, dict) or set(answer) != {"pairs"} or not isinstance(answer["pairs"], dict):
+            return {}
+        lefts, rights = self._texts(definition)
+        pairs = answer["pairs"]
+        if not pairs or any(k not in lefts or not isinstance(v, str) or v not in rights for k, v in pairs.items()):
+            return {}
+        return pairs
+
+    def view(self, definition, presentation, answer):
+        lefts, rights = self._texts(definition)
+        chosen = self._pairs(definition, answer)
+        return {"lefts": [{"id": i, "text": lefts[i], "chosen": chosen.get(i)} for i in presentation["lefts"]],
+                "rights": [{"id": i, "text": rights[i]} for i in presentation["rights"]]}
+
+    def parse(self, definition, presentation, values):
+        lefts, rights = presentation["lefts"], set(presentation["rights"])
+        _only(values, set(lefts))
+        pairs = {}
+        for left in lefts:
+            parts = [p for p in values.get(left, []) if p != ""]
+            if len(parts) > 1:
+                raise AnswerError("too_many")
+            if parts:
+                if parts[0] not in rights:
+                    raise AnswerError("unknown_option")
+                pairs[left] = parts[0]
+        return {"pairs": pairs} if pairs else None
+
+    def grade(self, definition, answer):
+        chosen = self._pairs(definition, answer)
+        if not chosen:
+            return 0.0
+        good = sum(1 for p in definition["pairs"] if chosen.get(p["id"]) == p["right_id"])
+        return good / len(definition["pairs"])
+
+    def review(self, definition, presentation, answer):
+        _, rights = self._texts(definition)
+        chosen = self._pairs(definition, answer)
+        by_left = {p["id"]: p for p in definition["pairs"]}
+        rows = []
+        for left in presentation["lefts"]:
+            pair = by_left[left]
+            given = chosen.get(left)
+            rows.append({"left": pair["left"], "given": rights.get(given, "") if given else "",
+                         "right": pair["right"], "correct": given == pair["right_id"]})
+        return {"rows": rows}
+
+
+def parse_number(text: str) -> float:
+    """« 14 », « 2,5 », « -3.25 », « 1 000 » → a float; ``AnswerError`` otherwise."""
+    if len(text) > MAX_NUMBER_TEXT:
+        raise AnswerError("too_long")
+    cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
+    if not cleaned or any(ch not in "0123456789.-+eE" for ch in cleaned):
+        raise AnswerError("not_a_number")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise AnswerError("not_a_number") from None
+    if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+        raise AnswerError("out_of_range")
+    return value
+
+
+@register
+class Numeric(QuestionType):
+    """A number: ``answer`` with an optional ``tolerance`` (answer ± tolerance), or ``min`` and
+    ``max``; bounds included. Optional ``unit`` shown beside the field."""
+
+    name = "numeric"
+    label = _l("Nombre")
+    template = "quizzes/types/_numeric.html"
+    review_template = "quizzes/types/_numeric_review.html"
+    fields = frozenset({"answer", "tolerance", "min", "max", "unit"})
+
+    def build(self, raw, key, images=None):
+        unit = raw.get("unit")
+        problems = []
+        if unit is not None and (not isinstance(unit, str) or len(unit) > 40):
+            problems.append(Problem(("unit",), "unit_not_text"))
+            unit = None
+        if "answer" in raw:
+            answer, tolerance = raw.get("answer"), raw.get("tolerance", 0)
+            if "min" in raw or "max" in raw:
+                return {}, [Problem(("answer",), "answer_and_range")]
+            if not _is_number(answer) or not _is_number(tolerance) or tolerance < 0:
+                return {}, [Problem(("answer",), "answer_not_number")]
+            low, high = answer - tolerance, answer + tolerance
+        else:
+            answer, low, high = None, raw.get("min"), raw.get("max")
+            if not _is_number(low) or not _is_number(high) or low > high:
+                return {}, [Problem(("min",), "bad_range")]
+        if max(abs(low), abs(high)) > MAX_MAGNITUDE:
+            problems.append(Problem(("answer",), "number_too_large"))
+        return {"answer": answer, "min": float(low), "max": float(high), "unit": (unit or "").strip()}, problems
+
+    def _value(self, answer) -> float | None:
+        if not isinstance(answer, dict) or not _is_number(answer.get("value")):
+            return None
+        if set(answer) - {"value", "text"}:
+            return None
+        return float(answer["value"])
+
+    def view(self, definition, presentation, answer):
+        text = answer.get("text", "") if isinstance(answer, dict) and isinstance(answer.get("text"), str) else ""
+        return {"text": text, "unit": definition.get("unit", "")}
+
+    def parse(self, definition, presentation, values):
+        text = _single_value(values)
+        if text is None or not text.strip():
+            return None
+        return {"value": parse_number(text), "text": text.strip()}
+
+    def grade(self, definition, answer):
+        value = self._value(answer)
+        if value is None:
+            return 0.0
+        slack = 1e-9 * max(1.0, abs(definition["min"]), abs(definition["max"]))
+        return 1.0 if definition["min"] - slack <= value <= definition["max"] + slack else 0.0
+
+    def review(self, definition, presentation, answer):
+        view = self.view(definition, presentation, answer)
+        exact = definition["min"] == definition["max"]
+        return {"given": view["text"], "unit": definition.get("unit", ""), "answer": definition.get("answer"),
+                "min": _plain(definition["min"]), "max": _plain(definition["max"]), "exact": exact}
+
+
+def _plain(value: float) -> str:
+    """14.0 → « 14 », 2.5 → « 2,5 » (French decimal comma)."""
+    return (f"{value:.6f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))).replace(".", ",")
+
+
+@register
+class ShortText(QuestionType):
+    """A few words typed by the learner, compared with each accepted answer ignoring case,
+    accents, spaces, hyphens, apostrophes and punctuation."""
+
+    name = "short_text"
+    label = _l("Réponse courte")
+    template = "quizzes/types/_short_text.html"
+    review_template = "quizzes/types/_short_text_review.html"
+    fields = frozenset({"answers"})
+
+    def build(self, raw, key, images=None):
+        answers = raw.get("answers")
+        if isinstance(answers, str):
+            answers = [answers]
+        if not isinstance(answers, list) or not answers or not all(_is_text(a) for a in answers):
+            return {}, [Problem(("answers",), "answers_missing")]
+        problems = []
+        for index, answer in enumerate(answers):
+            if not fold_text(answer) or len(answer) > MAX_TEXT:
+                problems.append(Problem(("answers", index), "bad_accepted_answer", {"max": MAX_TEXT}))
+        return {"answers": [a.strip() for a in answers]}, problems
+
+    def _text(self, answer) -> str | None:
+        if isinstance(answer, dict) and set(answer) == {"text"} and isinstance(answer["text"], str):
+            return answer["text"]
+        return None
+
+    def view(self, definition, presentation, answer):
+        return {"text": self._text(answer) or "", "max_length": MAX_TEXT}
+
+    def parse(self, definition, presentation, values):
+        text = _single_value(values)
+        if text is None or not text.strip():
+            return None
+        if len(text) > MAX_TEXT:
+            raise AnswerError("too_long")
+        return {"text": text.strip()}
+
+    def grade(self, definition, answer):
+        text = self._text(answer)
+        if text is None or len(text) > MAX_TEXT:
+            return 0.0
+        folded = fold_text(text)
+        return 1.0 if folded and folded in {fold_text(a) for a in definition["answers"]} else 0.0
+
+    def review(self, definition, presentation, answer):
+        return {"given": self._text(answer) or "", "answers": definition["answers"]}
