@@ -18,7 +18,7 @@ import yaml
 
 from learnapp.auth.rules import AGE_GROUPS
 from learnapp.core import markdown
-from learnapp.media.images import ImageError, clean_image
+from learnapp.media.images import ImageError, load_image_file
 
 
 def _l(text: str) -> str:
@@ -143,7 +143,7 @@ class FieldProblem:
 
 @dataclass(frozen=True)
 class ImageFile:
-    """An image file checked by :func:`clean_image`; ``raw`` is stored, cleaned again, at import."""
+    """An image file checked by :func:`load_image_file`; ``raw`` is stored, cleaned again, at import."""
 
     path: Path
     filename: str
@@ -380,16 +380,11 @@ class _Images:
 
     @staticmethod
     def _check(path: Path) -> ImageFile | str:
-        if not path.is_file():
-            return "image_missing"
         try:
-            raw = path.read_bytes()
-            clean = clean_image(raw)
-        except OSError:
-            return "image_missing"
+            raw, clean = load_image_file(path)
         except ImageError as error:
-            return {"too_large": "image_too_large", "too_many_pixels": "image_too_many_pixels"}.get(
-                error.code, "image_not_image")
+            return {"missing": "image_missing", "too_large": "image_too_large",
+                    "too_many_pixels": "image_too_many_pixels"}.get(error.code, "image_not_image")
         return ImageFile(path=path, filename=path.name, raw=raw, sha256=clean.sha256,
                          extension=EXTENSIONS[clean.mime_type])
 

@@ -9,10 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-CHILD = "child"
-TEEN = "teen"
-ADULT = "adult"
-AUDIENCES = (CHILD, TEEN, ADULT)
+from learnapp.auth.rules import ADULT, CHILD, TEEN
+from learnapp.auth.rules import AGE_GROUPS as AUDIENCES
 
 # The nearest suitable text when a lesson lacks the learner's own (docs/content-format.md):
 # a child gets the teen text, then the adult; a teen the adult, then the child; an adult the

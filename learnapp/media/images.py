@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
@@ -14,7 +15,7 @@ MAX_SIDE = 1600  # larger images are scaled down: phones, poor networks
 
 
 class ImageError(ValueError):
-    """``code``: not_image | too_large | too_many_pixels."""
+    """``code``: missing | not_image | too_large | too_many_pixels."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -60,3 +61,12 @@ def clean_image(raw: bytes) -> CleanImage:
     data = out.getvalue()
     return CleanImage(data=data, mime_type=mime, width=image.width, height=image.height,
                       sha256=hashlib.sha256(data).hexdigest())
+
+
+def load_image_file(path: Path) -> tuple[bytes, CleanImage]:
+    """Read an image file from a content pack and check it (ImageError "missing" if unreadable)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ImageError("missing") from error
+    return raw, clean_image(raw)

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from learnapp.core import markdown
-from learnapp.media.images import ImageError, clean_image
+from learnapp.media.images import ImageError, load_image_file
 from learnapp.quizzes import rules, types
 
 
@@ -269,15 +269,11 @@ class ImageFolder:
 
     @staticmethod
     def _check(path: Path) -> ImageFile | str:
-        if not path.is_file():
-            return "image_missing"
         try:
-            raw = path.read_bytes()
-            clean = clean_image(raw)
-        except OSError:
-            return "image_missing"
+            raw, clean = load_image_file(path)
         except ImageError as error:
-            return "image_too_large" if error.code in ("too_large", "too_many_pixels") else "image_not_image"
+            return {"missing": "image_missing", "too_large": "image_too_large",
+                    "too_many_pixels": "image_too_large"}.get(error.code, "image_not_image")
         return ImageFile(filename=path.name, raw=raw, sha256=clean.sha256, extension=EXTENSIONS[clean.mime_type],
                          width=clean.width, height=clean.height)
 

@@ -13,18 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-CHILD = "child"
-TEEN = "teen"
-ADULT = "adult"
-AUDIENCES = (CHILD, TEEN, ADULT)
-
 # When a tier has no question at all for the learner's age group, the nearest group's
 # questions are drawn, as for lessons (docs/content-format.md).
-PREFERENCES: dict[str, tuple[str, str, str]] = {
-    CHILD: (CHILD, TEEN, ADULT),
-    TEEN: (TEEN, ADULT, CHILD),
-    ADULT: (ADULT, TEEN, CHILD),
-}
+from learnapp.courses.rules import ADULT, AUDIENCES, CHILD, PREFERENCES, TEEN  # noqa: F401
 
 # Attempt statuses.
 OPEN = "open"
