@@ -84,3 +84,17 @@ def assert_accessible():
         assert violations == [], f"{page.url}: {violations}"
 
     return check
+
+
+
+def log_in(page, user, password: str | None = None):
+    """Sign ``user`` in through the real login form of the page's site."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import TEST_PASSWORD
+
+    page.goto("/login")
+    page.get_by_label("Adresse e-mail").fill(user.email)
+    page.get_by_label("Mot de passe").fill(password or TEST_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_text("Vous êtes connecté.")).to_be_visible()

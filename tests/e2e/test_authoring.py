@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from learnapp.courses import services
 from learnapp.courses.models import Course, Lesson
-from tests.conftest import TEST_PASSWORD
+from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -25,14 +25,6 @@ def lesson(db, now):
                                     body_markdown=body, source="files", author=None, now=now)
     db.session.commit()
     return lesson
-
-
-def log_in(page, user):
-    page.goto("/login")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text("Vous êtes connecté.")).to_be_visible()
 
 
 def test_staff_edits_the_adult_text_and_the_adult_learner_reads_it(page, lesson, make_user, assert_accessible):

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from learnapp.courses.models import Course, Lesson
 from learnapp.quizzes.models import Question
-from tests.conftest import TEST_PASSWORD
+from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -20,10 +20,7 @@ def test_no_page_scrolls_sideways_on_a_phone(app, db, runner, page, make_user):
     question = db.session.scalar(select(Question).where(Question.course_id == course.id))
     admin = make_user("admin")
 
-    page.goto("/login")
-    page.get_by_label("Adresse e-mail").fill(admin.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, admin)
 
     paths = [
         "/", "/courses/", f"/courses/{course.slug}", f"/courses/{course.slug}/{lesson.slug}",

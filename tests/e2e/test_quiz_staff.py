@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from learnapp.quizzes.models import AttemptItem, Question, QuestionVersion, QuizAttempt, QuizTier
-from tests.conftest import SHARED, TEST_PASSWORD
+from tests.conftest import SHARED
+from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -57,14 +58,6 @@ def course(db, now, make_user):
         ])
     db.session.commit()
     return course
-
-
-def log_in(page, user):
-    page.goto("/login")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text("Vous êtes connecté.")).to_be_visible()
 
 
 def test_staff_imports_edits_and_reads_statistics(page, course, make_user, assert_accessible):
