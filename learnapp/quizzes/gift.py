@@ -698,8 +698,12 @@ def content_hash(data: dict) -> str:
 # The whole file -------------------------------------------------------------------------------
 
 def parse_gift(text: str, *, tiers: list[int] | None = None, audiences: list[str] | None = None,
-               lesson: str | None = None, tags: list[str] | None = None) -> GiftResult:
-    """Read a GIFT text; every question block is either in ``questions`` or refused in ``problems``."""
+               lesson: str | None = None, tags: list[str] | None = None, namespace: str = "") -> GiftResult:
+    """Read a GIFT text; every question block is either in ``questions`` or refused in ``problems``.
+
+    ``namespace`` goes into every key: Moodle titles are often generic ("Q1"), so the same title
+    in another file or for another tier must not overwrite an existing question.
+    """
     questions: list[GiftQuestion] = []
     problems: list[GiftProblem] = []
     seen_hashes: dict[str, int] = {}
@@ -743,7 +747,7 @@ def parse_gift(text: str, *, tiers: list[int] | None = None, audiences: list[str
         meta_id = next((m.group(1) for c in comments for m in _META_ID.finditer(c)), None)
         meta_tags = [slugify(m.group(1), 40) for c in comments for m in _META_TAG.finditer(c)]
         base = slugify(meta_id or question.title) if (meta_id or question.title) else digest[:12]
-        key = KEY_PREFIX + (base or digest[:12])
+        key = KEY_PREFIX + (f"{namespace}-" if namespace else "") + (base or digest[:12])
         if key in seen_keys:
             number = 2
             while f"{key}-{number}" in seen_keys:

@@ -51,7 +51,8 @@ def import_gift(file: Path, course_slug: str, tier: int, audiences: tuple[str, .
     if size > gift.MAX_BYTES:
         raise click.ClickException(gift.GiftFileError("too_large", size=size, max=gift.MAX_BYTES).message)
     try:
-        result = gift_import.read(file.read_bytes(), tier=tier, audiences=audiences, lesson=lesson)
+        result = gift_import.read(file.read_bytes(), tier=tier, audiences=audiences, lesson=lesson,
+                                  filename=file.name)
     except gift.GiftFileError as error:
         raise click.ClickException(error.message) from error
     result = gift_import.check(result, course=course)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import PurePath
 
 from sqlalchemy import select
 
@@ -59,10 +60,17 @@ def check_setup(course, tier: int, audiences: Sequence[str]) -> None:
         raise ImportSetupError("bad_audience", audiences=", ".join(unknown))
 
 
-def read(raw: bytes, *, tier: int, audiences: Sequence[str], lesson: str | None = None) -> gift.GiftResult:
-    """Decode and parse; raises :class:`gift.GiftFileError` for a file that cannot be read."""
+def read(raw: bytes, *, tier: int, audiences: Sequence[str], lesson: str | None = None,
+         filename: str = "") -> gift.GiftResult:
+    """Decode and parse; raises :class:`gift.GiftFileError` for a file that cannot be read.
+
+    Keys carry the file name and the tier: importing the same file again updates its questions,
+    while another file, or the same file for another tier, never overwrites them.
+    """
     text = gift.decode(raw)
-    result = gift.parse_gift(text, tiers=[tier], audiences=list(audiences), lesson=lesson)
+    stem = gift.slugify(PurePath(filename).stem, 30) if filename else ""
+    namespace = f"{stem}-t{tier}" if stem else f"t{tier}"
+    result = gift.parse_gift(text, tiers=[tier], audiences=list(audiences), lesson=lesson, namespace=namespace)
     if result.blocks == 0:
         raise gift.GiftFileError("no_question")
     return result

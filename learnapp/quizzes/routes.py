@@ -151,13 +151,20 @@ def _render_tier(course, status, form, *, refusal: str | None = None, code: int 
                            body_class="quiz-page quiz-child reader-child" if child else "quiz-page"), code
 
 
+# Why a start is refused: status, then the message for a teen or an adult and the one for a child (« tu »).
 REFUSALS = {
-    "locked": (403, lambda e: _("Ce niveau n'est pas encore ouvert : voyez ci-dessous ce qu'il manque.")),
-    "passed": (409, lambda e: _("Vous avez déjà réussi ce niveau : pas besoin de le repasser.")),
-    "no_attempts_left": (409, lambda e: _("Vous avez utilisé toutes les tentatives de ce niveau.")),
+    "locked": (403, lambda e: _("Ce niveau n'est pas encore ouvert : voyez ci-dessous ce qu'il manque."),
+               lambda e: _("Ce niveau n'est pas encore ouvert : regarde ci-dessous ce qu'il te reste à faire.")),
+    "passed": (409, lambda e: _("Vous avez déjà réussi ce niveau : pas besoin de le repasser."),
+               lambda e: _("Tu as déjà réussi ce niveau : bravo, pas besoin de le refaire !")),
+    "no_attempts_left": (409, lambda e: _("Vous avez utilisé toutes les tentatives de ce niveau."),
+                         lambda e: _("Tu as fait tous les essais de ce niveau.")),
     "cooldown": (409, lambda e: _("Encore un peu de patience : vous pourrez réessayer à partir du %(when)s.",
-                                  when=_when(e.details["until"]))),
-    "no_questions": (409, lambda e: _("Ce niveau n'a pas encore de questions pour votre âge. Revenez bientôt !")),
+                                  when=_when(e.details["until"])),
+                 lambda e: _("Encore un peu de patience : tu pourras réessayer à partir du %(when)s.",
+                             when=_when(e.details["until"]))),
+    "no_questions": (409, lambda e: _("Ce niveau n'a pas encore de questions pour votre âge. Revenez bientôt !"),
+                     lambda e: _("Ce niveau n'a pas encore de questions pour ton âge. Reviens bientôt !")),
 }
 
 
@@ -180,7 +187,8 @@ def start(slug: str, number: int):
         db.session.commit()
     except services.QuizError as error:
         db.session.commit()  # an expired attempt may have been graded on the way
-        status, message = REFUSALS[error.code]
+        status, for_adults, for_children = REFUSALS[error.code]
+        message = for_children if current_user.age_group(now.date()) == rules.CHILD else for_adults
         return _render_tier(course, services.tier_status(current_user, tier, now), form,
                             refusal=message(error), code=status)
     except IntegrityError:

@@ -334,10 +334,6 @@ class TierStatus:
         return next((a for a in self.attempts if a.status == rules.OPEN), None)
 
     @property
-    def passed_attempt(self) -> QuizAttempt | None:
-        return next((a for a in reversed(self.attempts) if a.passed), None)
-
-    @property
     def best_score(self) -> float | None:
         scores = [a.score for a in self.attempts if a.score is not None]
         return max(scores) if scores else None
@@ -380,12 +376,6 @@ def course_tiers(user, course: Course, now: datetime) -> list[TierStatus]:
 def tier_status(user, tier: QuizTier, now: datetime) -> TierStatus:
     course = db.session.get(Course, tier.course_id)
     return next(s for s in course_tiers(user, course, now) if s.tier.id == tier.id)
-
-
-def find_tier(course_slug: str, number: int) -> tuple[Course, QuizTier] | None:
-    row = db.session.execute(select(Course, QuizTier).join(QuizTier, QuizTier.course_id == Course.id)
-                             .where(Course.slug == course_slug, QuizTier.number == number)).first()
-    return (row[0], row[1]) if row else None
 
 
 # Attempts ---------------------------------------------------------------------------------------

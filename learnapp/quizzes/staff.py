@@ -482,7 +482,7 @@ def import_gift(course_id: int):
             try:
                 gift_import.check_setup(course, form.tier.data, audiences)
                 result = gift_import.read(raw, tier=form.tier.data, audiences=audiences,
-                                          lesson=form.lesson.data or None)
+                                          lesson=form.lesson.data or None, filename=filename)
             except gift_import.ImportSetupError as error:
                 form.tier.errors = [str(SETUP_MESSAGES[error.code])]
                 status = 400

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import Float, String, case, cast, distinct, func, select
 
+from learnapp.core.i18n import _l
 from learnapp.extensions import db
 from learnapp.quizzes import stats
 from learnapp.quizzes.models import AttemptItem, Question, QuestionVersion, QuizAttempt, QuizTier
@@ -34,40 +35,31 @@ SUBMITTED = "submitted"
 
 # Reading options and answers of the choice types ------------------------------------------------
 
-def options_of(version_type: str, definition: dict) -> list[tuple[str, str, bool]]:
-    """(option id, label, correct) for the choice types, in the question's order."""
+def options_of(version_type: str, definition: dict) -> list[tuple[str, object, bool]]:
+    """(option id, label, correct) for the choice types, in the question's order (the shapes
+    ``types.py`` builds: ``choices`` with ``id``, ``text`` and ``correct``, or true/false's
+    ``answer``). The labels « Vrai » and « Faux » are translated when the page shows them."""
     if version_type == "true_false":
         answer = definition.get("answer")
-        return [("true", "Vrai", answer is True), ("false", "Faux", answer is False)]
-    options = []
-    for index, choice in enumerate(definition.get("choices") or []):
-        if not isinstance(choice, dict):
-            continue
-        option_id = str(choice.get("id", index))
-        label = str(choice.get("text") or choice.get("alt") or choice.get("image") or option_id)
-        options.append((option_id, label, bool(choice.get("correct"))))
-    return options
+        return [("true", _l("Vrai"), answer is True), ("false", _l("Faux"), answer is False)]
+    return [(choice["id"], choice["text"], bool(choice.get("correct")))
+            for choice in definition.get("choices") or []]
 
 
 def chosen_of(version_type: str, answer) -> list[str]:
-    """The option ids an answer picked (an unreadable answer picks nothing)."""
-    if isinstance(answer, dict):
-        for key in ("choice", "choices", "value", "answer", "selected"):
-            if key in answer:
-                answer = answer[key]
-                break
-        else:
-            return []
-    if version_type == "true_false":
-        if isinstance(answer, bool):
-            return ["true" if answer else "false"]
-        if isinstance(answer, str) and answer.lower() in {"true", "false"}:
-            return [answer.lower()]
+    """The option ids an answer picked, as ``types.py`` stores them: ``{"choice": id}``
+    (single, image choice), ``{"choices": [ids]}`` (multiple), ``{"value": bool}`` (true/false).
+    Anything else picks nothing."""
+    if not isinstance(answer, dict):
         return []
-    if isinstance(answer, str | int) and not isinstance(answer, bool):
-        return [str(answer)]
-    if isinstance(answer, list):
-        return list(dict.fromkeys(str(a) for a in answer if isinstance(a, str | int) and not isinstance(a, bool)))
+    if version_type == "true_false":
+        value = answer.get("value")
+        return ["true" if value else "false"] if isinstance(value, bool) else []
+    if isinstance(answer.get("choice"), str):
+        return [answer["choice"]]
+    choices = answer.get("choices")
+    if isinstance(choices, list):
+        return list(dict.fromkeys(c for c in choices if isinstance(c, str)))
     return []
 
 

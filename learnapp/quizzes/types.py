@@ -189,6 +189,13 @@ def _only(values: Mapping[str, Sequence[str]], allowed: set[str]) -> None:
                 raise AnswerError("too_long")
 
 
+def _check_choice_fields(raw: Mapping, allowed: set[str], index: int, problems: list[Problem]) -> None:
+    unknown = set(raw) - allowed
+    if unknown:
+        problems.append(Problem(("choices", index), "unknown_choice_field",
+                                {"fields": ", ".join(sorted(map(str, unknown)))}))
+
+
 def _single_value(values: Mapping[str, Sequence[str]]) -> str | None:
     _only(values, {""})
     parts = [p for p in values.get("", []) if p != ""]
@@ -197,6 +204,12 @@ def _single_value(values: Mapping[str, Sequence[str]]) -> str | None:
     if len(parts) > 1:
         raise AnswerError("too_many")
     return parts[0]
+
+
+def _typed_value(values: Mapping[str, Sequence[str]]) -> str | None:
+    """What the learner typed in the question's one text field, or None when it is blank."""
+    text = _single_value(values)
+    return text if text is not None and text.strip() else None
 
 
 class QuestionType:
@@ -243,10 +256,7 @@ class _Choices(QuestionType):
             return None
         if len(text) > MAX_OPTION_TEXT:
             problems.append(Problem(("choices", index, "text"), "option_too_long", {"max": MAX_OPTION_TEXT}))
-        unknown = set(raw) - {"text", "correct", "feedback"}
-        if unknown:
-            problems.append(Problem(("choices", index), "unknown_choice_field",
-                                    {"fields": ", ".join(sorted(map(str, unknown)))}))
+        _check_choice_fields(raw, {"text", "correct", "feedback"}, index, problems)
         option = {"id": option_id(key, self.kind, text.strip()), "text": text.strip()}
         return option
 
@@ -406,10 +416,7 @@ class ImageChoice(SingleChoice):
 
     def _option(self, raw, key, index, images, problems):
         path, alt = raw.get("image"), raw.get("alt")
-        unknown = set(raw) - {"image", "alt", "correct", "feedback"}
-        if unknown:
-            problems.append(Problem(("choices", index), "unknown_choice_field",
-                                    {"fields": ", ".join(sorted(map(str, unknown)))}))
+        _check_choice_fields(raw, {"image", "alt", "correct", "feedback"}, index, problems)
         if not _is_text(path):
             problems.append(Problem(("choices", index), "choice_without_image"))
             return None
@@ -446,8 +453,11 @@ class TrueFalse(QuestionType):
             return {}, [Problem(("answer",), "answer_not_bool")]
         return {"answer": raw["answer"]}, []
 
-    def _options(self):
-        return [("true", _("Vrai")), ("false", _("Faux"))]
+    def _rows(self, answer) -> list[dict]:
+        """Vrai and Faux, each with whether the learner picked it."""
+        value = self._value(answer)
+        return [{"id": i, "text": t, "picked": value is not None and (i == "true") == value}
+                for i, t in (("true", _("Vrai")), ("false", _("Faux")))]
 
     def _value(self, answer) -> bool | None:
         if isinstance(answer, dict) and set(answer) == {"value"} and isinstance(answer["value"], bool):
@@ -455,9 +465,7 @@ class TrueFalse(QuestionType):
         return None
 
     def view(self, definition, presentation, answer):
-        value = self._value(answer)
-        return {"options": [{"id": i, "text": t, "checked": value is not None and (i == "true") == value}
-                            for i, t in self._options()]}
+        return {"options": [{"id": r["id"], "text": r["text"], "checked": r["picked"]} for r in self._rows(answer)]}
 
     def parse(self, definition, presentation, values):
         value = _single_value(values)
@@ -472,10 +480,9 @@ class TrueFalse(QuestionType):
         return 1.0 if value is not None and value == definition["answer"] else 0.0
 
     def review(self, definition, presentation, answer):
-        value = self._value(answer)
-        return {"options": [{"id": i, "text": t, "chosen": value is not None and (i == "true") == value,
-                             "correct": (i == "true") == definition["answer"], "feedback": ""}
-                            for i, t in self._options()]}
+        return {"options": [{"id": r["id"], "text": r["text"], "chosen": r["picked"],
+                             "correct": (r["id"] == "true") == definition["answer"], "feedback": ""}
+                            for r in self._rows(answer)]}
 
 
 @register
@@ -524,8 +531,11 @@ class Ordering(QuestionType):
             return None
         return order
 
+    def _texts(self, definition) -> dict[str, str]:
+        return {i["id"]: i["text"] for i in definition["items"]}
+
     def view(self, definition, presentation, answer):
-        texts = {i["id"]: i["text"] for i in definition["items"]}
+        texts = self._texts(definition)
         order = self._order(definition, answer) or []
         place = {item_id: n for n, item_id in enumerate(order, start=1)}
         return {"items": [{"id": i, "text": texts[i], "position": place.get(i)} for i in presentation["order"]],
@@ -567,7 +577,7 @@ class Ordering(QuestionType):
         return good / (len(right) - 1)
 
     def review(self, definition, presentation, answer):
-        texts = {i["id"]: i["text"] for i in definition["items"]}
+        texts = self._texts(definition)
         right = [i["id"] for i in definition["items"]]
         order = self._order(definition, answer)
         return {"given": [{"text": texts[i], "correct": i == right[n]} for n, i in enumerate(order)] if order else [],
@@ -735,8 +745,8 @@ class Numeric(QuestionType):
         return {"text": text, "unit": definition.get("unit", "")}
 
     def parse(self, definition, presentation, values):
-        text = _single_value(values)
-        if text is None or not text.strip():
+        text = _typed_value(values)
+        if text is None:
             return None
         return {"value": parse_number(text), "text": text.strip()}
 
@@ -791,8 +801,8 @@ class ShortText(QuestionType):
         return {"text": self._text(answer) or "", "max_length": MAX_TEXT}
 
     def parse(self, definition, presentation, values):
-        text = _single_value(values)
-        if text is None or not text.strip():
+        text = _typed_value(values)
+        if text is None:
             return None
         if len(text) > MAX_TEXT:
             raise AnswerError("too_long")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from learnapp.core.signals import tier_passed
 from learnapp.quizzes import services
-from learnapp.quizzes.models import AttemptItem, QuizAttempt
+from learnapp.quizzes.models import AttemptItem, QuizAttempt, QuizTier
 from tests.conftest import TEST_PASSWORD
 from tests.quizzes.quiz_helpers import (
     SLUG,
@@ -493,6 +493,32 @@ def test_a_child_checks_each_answer_and_gets_kind_feedback(child_quiz, db):
     done = client.post(f"/quizzes/attempts/{attempt.id}/submit")
     review = client.get(done.headers["Location"]).get_data(as_text=True)
     assert "Score : 50 %" in review and "Relis les leçons et réessaie" in review
+
+
+def test_a_child_is_told_to_wait_in_words_for_children(child_quiz, db, monkeypatch, now):
+    client, child = child_quiz
+    tier = db.session.scalar(select(QuizTier))
+    tier.cooldown_seconds, tier.max_attempts, tier.pass_mark = 3600, 2, 100
+    db.session.commit()
+    start(client)
+    done = client.post(f"/quizzes/attempts/{attempt_of(db, child).id}/submit")
+    review = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Tu pourras réessayer à partir du 22/11/2026 12:00." in review and "Vous pourrez" not in review
+    page = client.get(f"/quizzes/courses/{SLUG}/tiers/1").get_data(as_text=True)
+    assert "Tu pourras réessayer" in page and "autant que tu veux" not in page and "Vous pourrez" not in page
+    refused = start(client)
+    assert refused.status_code == 409
+    assert "tu pourras réessayer à partir du 22/11/2026 12:00" in refused.get_data(as_text=True)
+    assert count_attempts(db) == 1
+    monkeypatch.setattr("learnapp.quizzes.routes.utcnow", lambda: now + timedelta(hours=1))
+    start(client)
+    client.post(f"/quizzes/attempts/{attempt_of(db, child).id}/submit")
+    monkeypatch.setattr("learnapp.quizzes.routes.utcnow", lambda: now + timedelta(days=1))
+    refused = start(client).get_data(as_text=True)
+    assert "Tu as fait tous les essais de ce niveau." in refused and "Vous avez utilisé" not in refused
+    client.set_cookie("lang", "en")
+    english = start(client).get_data(as_text=True)
+    assert "You have had every try at this level." in english
 
 
 def test_a_childs_page_before_checking_shows_no_feedback(child_quiz, db):

@@ -408,6 +408,25 @@ def test_the_command_imports_and_reports_every_line(runner, course, db):
     assert {tuple(v.audiences) for v in versions_} == {("teen", "adult")}
 
 
+def test_a_generic_title_in_another_file_or_tier_never_overwrites_a_question(runner, course, db, tmp_path):
+    first, second = tmp_path / "maths.gift", tmp_path / "geo.gift"
+    first.write_text("::Q1:: Combien font deux et deux ? {=4 ~3 ~5}\n", encoding="utf-8")
+    second.write_text("::Q1:: Quelle ville est sur un rocher ? {=Granville ~Caen ~Rouen}\n", encoding="utf-8")
+
+    def run(path, tier):
+        result = runner.invoke(args=["quizzes", "import-gift", str(path), "--course", course.slug, "--tier", tier])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "1 new, 0 changed" in run(first, "1")
+    assert "1 new, 0 changed" in run(second, "1")
+    assert "1 new, 0 changed" in run(first, "2")
+    assert "0 new, 0 changed, 1 unchanged" in run(first, "1")  # the same file again updates in place
+    gift_versions = db.session.scalars(select(QuestionVersion).where(QuestionVersion.source == "gift")).all()
+    assert sorted((tuple(v.tiers), v.prompt_markdown[:12]) for v in gift_versions) == [
+        ((1,), "Combien font"), ((1,), "Quelle ville"), ((2,), "Combien font")]
+
+
 @pytest.mark.parametrize("args, message", [
     (["--course", "nope", "--tier", "1"], "no course 'nope'"),
     (["--course", "granville-terre-et-mer", "--tier", "7"], "has no tier 7"),
@@ -490,6 +509,24 @@ def test_the_staff_pages_speak_english_too(client, staff, course, db):
     response = upload(client, course, b"Essay {}\n\nQ {=a ~%50%b ~c}", "preview")
     page = response.get_data(as_text=True)
     assert "nothing to grade automatically" in page and "Partial credit not kept" in page
+
+
+def test_the_statistics_name_true_and_false_in_the_readers_language(client, staff, course, db, now, make_user):
+    tier = db.session.scalar(select(QuizTier).where(QuizTier.number == 1, QuizTier.course_id == course.id))
+    true_false = db.session.scalar(select(QuestionVersion).join(Question).where(Question.key == "chausey-archipel"))
+    attempt = QuizAttempt(user_id=make_user().id, tier_id=tier.id, number=1, audience="adult", seed=1,
+                          status="submitted", started_at=now, submitted_at=now, score=100.0, passed=True)
+    db.session.add(attempt)
+    db.session.flush()
+    db.session.add(AttemptItem(attempt_id=attempt.id, position=1, question_version_id=true_false.id,
+                               answer={"value": True}, credit=1.0))
+    db.session.commit()
+    options = r'<ul class="options">(.*?)</ul>'
+    french = re.search(options, client.get(f"/office/quizzes/{course.id}/statistics").get_data(as_text=True), re.S)
+    assert "Vrai" in french.group(1) and "Faux" in french.group(1)
+    client.set_cookie("lang", "en")
+    english = re.search(options, client.get(f"/office/quizzes/{course.id}/statistics").get_data(as_text=True), re.S)
+    assert "True" in english.group(1) and "False" in english.group(1) and "Vrai" not in english.group(1)
 
 
 def test_an_image_choice_keeps_its_pictures_when_its_texts_change(client, staff, course, db, now):
