@@ -181,6 +181,9 @@ def link_kind(url: str) -> str | None:
 
 _GLOSSARY_OPEN = "[["
 _GLOSSARY_CLOSE = "]]"
+# How far a term and its definition may reach: looking further for "]]" from every "[[" made a
+# text of many "[" take quadratic time (markdown-it also calls this rule while reading link labels).
+GLOSSARY_MAX = 1000
 
 
 def _glossary_rule(state: StateInline, silent: bool) -> bool:
@@ -188,7 +191,7 @@ def _glossary_rule(state: StateInline, silent: bool) -> bool:
     start = state.pos
     if not state.src.startswith(_GLOSSARY_OPEN, start):
         return False
-    end = state.src.find(_GLOSSARY_CLOSE, start + 2, state.posMax)
+    end = state.src.find(_GLOSSARY_CLOSE, start + 2, min(state.posMax, start + 4 + GLOSSARY_MAX))
     if end < 0:
         return False
     inner = state.src[start + 2:end]

@@ -7,6 +7,8 @@ are shown on the form, tied to the field, with status 400 and nothing saved.
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Blueprint,
     current_app,
@@ -467,7 +469,16 @@ def restore(course_id: int, lesson_id: int, audience: str, number: int):
     course, lesson = _lesson_or_404(course_id, lesson_id)
     audience = _audience_or_404(audience)
     old = editing.find_version(lesson, audience, number) or fail(404, _("Cette version n'existe pas."))
-    restored = editing.restore_version(old, user=current_user, now=utcnow())
+    try:
+        restored = editing.restore_version(old, user=current_user, now=utcnow())
+    except editing.EditingError:  # the course is no longer written for this group (changed in the files)
+        db.session.rollback()
+        fail(409, _("Ce cours n'est plus écrit pour ce public : ajoutez-le aux publics du cours avant de "
+                    "restaurer cette version."))
+    except services.InvalidLessonText:  # written under older rules
+        db.session.rollback()
+        fail(409, _("Cette version ne respecte plus les règles actuelles et ne peut pas être restaurée telle "
+                    "quelle : copiez son texte dans l'éditeur et corrigez-le."))
     db.session.commit()
     if restored is None:
         flash(_("La version %(n)s est identique à la version actuelle : rien à restaurer.", n=number), "info")
@@ -479,11 +490,17 @@ def restore(course_id: int, lesson_id: int, audience: str, number: int):
 
 # Images -------------------------------------------------------------------------------------
 
+# Characters Markdown would read as markup inside an image's alt text or title: escaped with a
+# backslash, so the line renders with exactly the words typed (a trailing "\" would break it).
+_ALT_MARKUP = re.compile(r"([\\`*_\[\]<>!&])")
+_CAPTION_MARKUP = re.compile(r"([\\&])")
+
+
 def snippet_for(asset: MediaAsset, alt: str, caption: str) -> str:
     """The Markdown line that shows an uploaded image: ``![alt](media:<sha>.<ext> "caption")``."""
-    alt = " ".join(alt.replace("[", "(").replace("]", ")").split())
+    alt = _ALT_MARKUP.sub(r"\\\1", " ".join(alt.split()))
     ref = markdown.media_ref(asset.sha256, asset.extension)
-    caption = " ".join(caption.replace('"', "'").split())
+    caption = _CAPTION_MARKUP.sub(r"\\\1", " ".join(caption.replace('"', "'").split()))
     return f'![{alt}]({ref} "{caption}")' if caption else f"![{alt}]({ref})"
 
 

@@ -160,7 +160,3 @@ class ImageUploadForm(FlaskForm):
     def validate_image(self, field):
         if not (field.data and getattr(field.data, "filename", "")):
             raise ValidationError(_l("Choisissez un fichier image."))
-
-
-class PublishForm(FlaskForm):
-    """Only the CSRF token: the button says publish or unpublish."""

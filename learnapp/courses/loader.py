@@ -603,11 +603,14 @@ def read_lesson_text(path: Path, audience: str, images: _Images | None = None,
         used.append(found_image)
         replacements[image.src] = found_image.ref
     stored_body = markdown.replace_image_sources(body, replacements)
+    file_names = {ref: name for name, ref in reversed(replacements.items())}
     for problem in markdown.render(stored_body).problems:
         if problem.code == "image_source_not_allowed" and problem.params.get("src") in refused:
             continue  # already reported: missing, badly named or not an image
-        problems.append(LoadProblem(path, problem.line + offset if problem.line else None, problem.code,
-                                    problem.params))
+        params = dict(problem.params)
+        if params.get("src") in file_names:  # name the image as the file does, not by its hash
+            params["src"] = file_names[params["src"]]
+        problems.append(LoadProblem(path, problem.line + offset if problem.line else None, problem.code, params))
     if len(problems) > before or fields is None:
         return None
     values = fields.values

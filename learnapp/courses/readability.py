@@ -78,12 +78,14 @@ ABBREVIATIONS = {"m", "mme", "mlle", "mm", "dr", "st", "ste", "av", "apr", "env"
                  "chap", "fig", "éd", "hab", "km", "n°", "no"}
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_GLOSSARY = re.compile(r"\[\[([^\]|]+)(?:\|[^\]]*)?\]\]")
+# No pattern may cross the character that starts it again ("[", "(", "<", a line end): a text of
+# 100,000 "[" would otherwise take minutes to measure (each attempt scanning to the end).
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
+_GLOSSARY = re.compile(r"\[\[([^\[\]|]+)(?:\|[^\[\]]*)?\]\]")
 _URL = re.compile(r"(?:https?://|www\.)\S+|media:\S+")
-_HTML = re.compile(r"<[^>]*>")
-_FENCE = re.compile(r"^\s*(?::::|```|~~~).*$", re.M)
+_HTML = re.compile(r"<[^<>]*>")
+_FENCE = re.compile(r"^[ \t]*(?::::|```|~~~).*$", re.M)
 _BLOCK_MARK = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)", re.M)
 _INLINE_MARK = re.compile(r"[*_`~]+")
 _WORD = re.compile(r"[^\W\d_]+(?:[-’'][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.U)

@@ -19,6 +19,7 @@ from learnapp.core.errors import fail
 from learnapp.core.i18n import _, _l
 from learnapp.core.templating import PARIS
 from learnapp.courses import progress, reading, rules
+from learnapp.courses.forms import AUDIENCE_LABELS
 from learnapp.courses.models import Course, Lesson, LessonVersion
 from learnapp.db import utcnow
 from learnapp.extensions import db
@@ -30,11 +31,6 @@ AUDIENCE_PARAM = "audience"
 PREVIEW_ROLES = ("staff", "teacher", "admin")
 DRAFT_ROLES = ("staff", "admin")
 
-AUDIENCE_LABELS = {
-    rules.CHILD: _l("Enfants (moins de 15 ans)"),
-    rules.TEEN: _l("Adolescents (15 à 17 ans)"),
-    rules.ADULT: _l("Adultes"),
-}
 # "The text written for …", used when a lesson falls back to another group's text.
 AUDIENCE_FOR = {
     rules.CHILD: _l("les enfants"),

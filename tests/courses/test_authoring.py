@@ -377,6 +377,17 @@ def test_restore_adds_a_new_version_and_rewrites_nothing(client, staff, course, 
     assert "version 3" in client.get(f"{editor_url(course)}/history").get_data(as_text=True).lower()
 
 
+def test_restoring_a_text_for_a_group_the_course_dropped_is_refused_with_a_message(client, staff, course, db):
+    client.post(editor_url(course), data=TEXT)
+    # course.yml loaded from the files no longer lists adults; their texts stay in the history.
+    course.audiences = ["child", "teen"]
+    db.session.commit()
+    response = client.post(f"{editor_url(course)}/versions/1/restore")
+    assert response.status_code == 409
+    assert "plus écrit pour ce public" in response.get_data(as_text=True)
+    assert len(versions(db, lesson_of(course))) == 2
+
+
 def test_an_old_version_can_be_read(client, staff, course):
     client.post(editor_url(course), data=TEXT)
     page = client.get(f"{editor_url(course)}/versions/1").get_data(as_text=True)
@@ -392,6 +403,22 @@ def test_upload_returns_the_markdown_to_insert(client, staff, db):
     asset = db.session.scalar(select(MediaAsset))
     snippet = f"![La mer haute](media:{asset.sha256}.png \"Le 'port'\")"
     assert snippet in html.unescape(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("alt, caption", [
+    ("Le port\\", "Vu du môle\\"),  # a trailing backslash used to escape the closing bracket or quote
+    ("*Étoile* de [mer] <b> & `code` !", "A &amp; B"),
+])
+def test_the_inserted_line_shows_the_image_with_exactly_the_words_typed(client, staff, course, db, alt, caption):
+    uploaded = client.post("/office/courses/images", data={"image": (io.BytesIO(png()), "maree.png"),
+                                                           "alt": alt, "caption": caption},
+                           headers={"Accept": "application/json"})
+    snippet = uploaded.get_json()["snippet"]
+    response = client.post(editor_url(course), data={**TEXT, "body": f"Regardez :\n\n{snippet}\n"})
+    assert response.status_code == 302
+    body_html = versions(db, lesson_of(course))[-1].body_html
+    assert f'alt="{html.escape(alt)}"' in body_html
+    assert f"<figcaption>{html.escape(caption, quote=False)}</figcaption>" in body_html
 
 
 @pytest.mark.parametrize("data, message", [
@@ -424,6 +451,25 @@ def test_too_many_pixels_and_too_heavy_images_are_refused(client, staff, db, mon
     monkeypatch.setattr(images, "MAX_BYTES", 10)
     response = client.post("/office/courses/images", data={"image": (io.BytesIO(png()), "a.png"), "alt": "x"})
     assert response.status_code == 400 and "réduisez-la" in response.get_data(as_text=True)
+    assert count(db, MediaAsset) == 0
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that announces its size and holds no pixels: what a decompression bomb looks like to a reader."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+            + chunk(b"IEND", b""))
+
+
+def test_a_decompression_bomb_is_refused_as_too_many_pixels(client, staff, db):
+    data = {"image": (io.BytesIO(png_header_only(20_000, 20_000)), "bombe.png"), "alt": "x"}
+    response = client.post("/office/courses/images", data=data)
+    assert response.status_code == 400 and "trop de pixels" in response.get_data(as_text=True)
     assert count(db, MediaAsset) == 0
 
 

@@ -170,6 +170,14 @@ def test_image_without_alt_text_is_a_load_error_at_its_line(tmp_path):
     assert problems_of(tmp_path) == [("granville/01-les-marees/child.md", 11, "image_without_alt")]
 
 
+def test_an_image_without_alt_text_is_named_by_its_file_in_the_message(tmp_path):
+    course = make_course(tmp_path, "granville")
+    (course / "01-les-marees" / "child.md").write_text(lesson_text(body="Voici.\n\n![](maree.png)\n"),
+                                                       encoding="utf-8")
+    [problem] = read_pack(tmp_path).problems
+    assert "« maree.png »" in problem.message and "media:" not in problem.message
+
+
 def test_hostile_markdown_is_refused_with_its_line_not_silently_dropped(tmp_path):
     course = make_course(tmp_path, "granville")
     body = ("Bonjour.\n\n<script>alert(1)</script>\n\nUn [lien](javascript:alert(1)) et "

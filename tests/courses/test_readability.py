@@ -1,5 +1,7 @@
 """The readability gauge (Kandel & Moles' French Flesch score): plain Python, no app."""
 
+import time
+
 import pytest
 
 from learnapp.courses import readability
@@ -90,3 +92,12 @@ def test_nothing_to_measure_gives_no_score_and_no_warning():
     assert measure("") is None
     assert measure("![une image](media:abc.png)\n\n---") is None
     assert not verdict("", "child").warn
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, "[[a|" * 25_000, "[a](" * 25_000, "<" * 100_000, "\n" * 100_000],
+                         ids=["brackets", "glossary", "links", "angles", "blank-lines"])
+def test_the_longest_text_the_editor_accepts_is_measured_at_once(text):
+    # The editor measures every preview; these used to take from seconds to minutes.
+    started = time.perf_counter()
+    verdict(text, "child")
+    assert time.perf_counter() - started < 2

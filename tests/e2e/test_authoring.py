@@ -90,3 +90,19 @@ def test_the_child_gauge_warns_and_the_editor_works_without_javascript(browser, 
         expect(page.get_by_text("Pas atteint.")).to_be_visible()
     finally:
         context.close()
+
+
+def test_an_old_version_with_long_lines_reads_on_a_phone(page, lesson, make_user, db, now, assert_accessible):
+    # A media: reference is one long unbreakable word: the Markdown source must wrap, not scroll
+    # in a box a keyboard cannot reach (axe: scrollable-region-focusable).
+    long_line = "Voir la carte :\n\n![Une carte de la baie](media:" + "3f" * 32 + ".png)\n"
+    services.add_lesson_version(lesson, "adult", title="Les marées", minutes=5, objectives=["Lire la marée"],
+                                key_facts=[], body_markdown=long_line, source="files", author=None, now=now)
+    db.session.commit()
+    log_in(page, make_user("staff", name="Sophie"))
+    page.goto(f"/office/courses/{lesson.course_id}/lessons/{lesson.id}/adult/versions/1")
+    expect(page.get_by_role("button", name="Restaurer cette version")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.goto(f"/office/courses/{lesson.course_id}/lessons/{lesson.id}/adult/versions/2")
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert_accessible(page)
