@@ -105,6 +105,8 @@ def export_course(course: Course) -> Export:
     metadata["order"] = course.position
     metadata["audiences"] = list(course.audiences or [])
     metadata["published"] = bool(course.published)
+    if course.credits:
+        metadata["credits"] = list(course.credits)
     result.files[f"{root}/{loader.COURSE_FILE}"] = _yaml(metadata).encode("utf-8")
 
     lessons = list(db.session.scalars(

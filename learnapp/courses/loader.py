@@ -188,8 +188,7 @@ class CourseSource:
     position: int
     audiences: list[str]
     published: bool
-    # Image credits and sources, kept with the files (not stored: a credit that must be shown
-    # next to an image goes in its caption).
+    # Image credits and sources: stored, shown on the course page, exported again.
     credits: list[str] = field(default_factory=list)
     lessons: list[LessonSource] = field(default_factory=list)
 

@@ -30,6 +30,8 @@ class Course(TimestampMixin, db.Model):
     # The age groups the course is written for, e.g. ["child", "teen", "adult"].
     audiences: Mapped[list[str]] = mapped_column(JSON, default=list)
     published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # Image credits and sources from course.yml, shown on the course page and exported again.
+    credits: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     lessons: Mapped[list[Lesson]] = relationship(

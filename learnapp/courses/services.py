@@ -167,7 +167,8 @@ class _Importer:
         cover = self.asset(source.cover) if source.cover is not None else None
         values = {"title": source.title, "summary": source.summary, "position": source.position,
                   "audiences": list(source.audiences), "published": source.published,
-                  "cover_asset_id": cover.id if cover is not None else None, "cover_alt": source.cover_alt}
+                  "cover_asset_id": cover.id if cover is not None else None, "cover_alt": source.cover_alt,
+                  "credits": list(source.credits)}
         if course is None:
             course = Course(slug=source.slug, created_at=self.now, updated_at=self.now, **values)
             db.session.add(course)

@@ -31,7 +31,8 @@ def write_pack(root: Path) -> Path:
         "title: Granville Terre et Mer\n"
         "summary: >\n  Les marées, les îles Chausey.\n"
         "cover:\n  image: cover.png\n  alt: La Haute-Ville sur son rocher.\n"
-        "order: 3\naudiences: [child, teen, adult]\npublished: true\n", encoding="utf-8")
+        "order: 3\naudiences: [child, teen, adult]\npublished: true\n"
+        "credits:\n  - \"Illustrations : projet learnapp, CC0\"\n", encoding="utf-8")
     (course / "cover.png").write_bytes(png((200, 180, 120)))
     (course / "01-les-marees" / "maree.png").write_bytes(png((11, 92, 122)))
     (course / "01-les-marees" / "child.md").write_text(
@@ -63,7 +64,7 @@ def snapshot(db) -> dict:
         courses[course.slug] = {
             "title": course.title, "summary": course.summary, "position": course.position,
             "audiences": course.audiences, "published": course.published, "cover_alt": course.cover_alt,
-            "cover": cover.data if cover else None, "lessons": lessons,
+            "cover": cover.data if cover else None, "lessons": lessons, "credits": course.credits,
         }
     images = sorted((asset.sha256, asset.data) for asset in assets.values())
     return {"courses": courses, "images": images}
@@ -83,6 +84,7 @@ def test_load_export_load_gives_the_same_course(runner, db, tmp_path):
     load(runner, write_pack(tmp_path / "pack"))
     before = snapshot(db)
     assert len(before["images"]) == 2 and before["courses"]["granville-terre-et-mer"]["cover"]
+    assert before["courses"]["granville-terre-et-mer"]["credits"] == ["Illustrations : projet learnapp, CC0"]
 
     result = runner.invoke(args=["content", "export", "granville-terre-et-mer", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
@@ -187,3 +189,9 @@ def test_only_staff_download_the_zip(client, make_user, login, db, now, role):
     db.session.commit()
     login(make_user(role))
     assert client.get(f"/office/courses/{course.id}/export.zip").status_code == 403
+
+
+def test_the_course_page_shows_the_credits_from_course_yml(runner, db, client, tmp_path):
+    load(runner, write_pack(tmp_path / "pack"))
+    page = client.get("/courses/granville-terre-et-mer").get_data(as_text=True)
+    assert "Crédits" in page and "Illustrations : projet learnapp, CC0" in page
