@@ -57,6 +57,8 @@ MESSAGES: dict[str, str] = {
     "unknown_block": _l("Bloc inconnu (« %(text)s ») : le seul bloc est « ::: savais-tu » … « ::: »."),
     "callout_not_closed": _l("Bloc « ::: savais-tu » jamais fermé : ajoutez une ligne « ::: » à la fin du "
                              "bloc."),
+    "callout_nested": _l("Un encadré « ::: savais-tu » ne peut pas en contenir un autre : fermez le premier "
+                         "par une ligne « ::: » avant d'ouvrir le suivant."),
 }
 
 
@@ -320,10 +322,18 @@ def _render_callout(self, tokens, idx, options, env) -> str:
 def _check_tokens(tokens: list[Token], lines: list[str], problems: list[Problem]) -> None:
     """Report problems and mark tokens for rendering (external links, figures, callouts)."""
     heading_level = 1
+    depth = 0  # callouts open around the current token
+    nested = False
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             heading_level = _heading_level(token)
+        elif token.type == f"container_{CALLOUT_NAME}_close":
+            depth = max(depth - 1, 0)
         elif token.type == f"container_{CALLOUT_NAME}_open":
+            depth += 1
+            if depth > 1:
+                nested = True
+                problems.append(Problem("callout_nested", (token.map[0] + 1) if token.map else None))
             token.meta["heading_level"] = min(heading_level + 1, 6)
             closing = token.map[1] if token.map else len(lines)
             closing_line = lines[closing].strip().lstrip(">").strip() if closing < len(lines) else ""
@@ -331,7 +341,8 @@ def _check_tokens(tokens: list[Token], lines: list[str], problems: list[Problem]
                 problems.append(Problem("callout_not_closed", (token.map[0] + 1) if token.map else None))
         elif token.type == "inline" and token.map:
             first_line = token.content.split("\n", 1)[0].strip()
-            if first_line.startswith(":::"):
+            if first_line.startswith(":::") and not (nested and set(first_line) == {":"}):
+                # (after a nested callout, a lone « ::: » is the outer one's end: already explained)
                 problems.append(Problem("unknown_block", token.map[0] + 1, {"text": first_line[:60]}))
             # An image alone in its paragraph becomes a figure (with its title as caption).
             children = token.children or []

@@ -23,12 +23,13 @@ from flask import (
 from flask_babel import format_decimal
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from learnapp.auth.models import User
 from learnapp.core import markdown
 from learnapp.core.access import roles_required
-from learnapp.core.errors import fail, wants_json
+from learnapp.core.errors import fail, is_unique_violation, wants_json
 from learnapp.core.i18n import _, _l
 from learnapp.core.pagination import paginate
 from learnapp.core.urls import safe_next_url
@@ -392,10 +393,10 @@ def edit_text(course_id: int, lesson_id: int, audience: str):
         valid, html, problems = _check(form)
         preview = _preview_context(form, html, problems, audience)
         saving = request.form.get("action") == "save"
-        base = form.base_version.data or ""
+        base = (form.base_version.data or "").strip()  # empty: no check (a page without it)
         if not valid or (saving and audience not in course_audiences):
             status = 400
-        elif saving and base.isdigit() and int(base) != (current.number if current else 0):
+        elif saving and base and int(base) != (current.number if current else 0):  # base: checked digits
             status, conflict = 409, True  # someone saved a newer version since this page was opened
         elif saving:
             try:
@@ -407,6 +408,13 @@ def edit_text(course_id: int, lesson_id: int, audience: str):
                 db.session.rollback()
                 form.body.errors = [*form.body.errors, str(error)]
                 status = 400
+            except IntegrityError as error:
+                # Another save from the same version took this number between our check and our write.
+                db.session.rollback()
+                if not is_unique_violation(error):
+                    raise
+                current = editing.latest_version(lesson, audience)
+                status, conflict = 409, current is not None
             else:
                 db.session.commit()
                 if version is None:

@@ -110,7 +110,11 @@ class LessonTextForm(FlaskForm):
                        "image : ![texte alternatif](media:… \"légende\"). Le HTML n'est pas accepté."),
         render_kw={"rows": 18, "spellcheck": "true", "lang": "fr"})
     # The version the writer started from: saving over a newer one is refused (409).
-    base_version = HiddenField()
+    base_version = HiddenField(
+        _l("Version de départ"),
+        validators=[Optional(), Regexp(r"^[0-9]{1,9}$", message=_l(
+            "La version de départ de ce formulaire n'est pas valide : "
+            "rechargez la page, puis reprenez vos changements."))])
 
     def validate_objectives(self, field):
         _check_lines(field)

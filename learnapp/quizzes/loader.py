@@ -406,7 +406,7 @@ def build_question(raw: Any, *, tier_numbers: set[int] | None, lesson_slugs: set
         tags = []
 
     prompt_md, prompt_html = _markdown(raw, "prompt", images, found)
-    if "prompt" in raw and isinstance(raw.get("prompt"), str) and not prompt_md:
+    if "prompt" in raw and isinstance(raw.get("prompt"), str) and not raw["prompt"].strip():
         found.append((("prompt",), "empty_text", {"field": "prompt"}, None))
     explanation_md, explanation_html = _markdown(raw, "explanation", images, found)
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from learnapp.core.access import login_required
 from learnapp.core.errors import fail, wants_json
-from learnapp.core.i18n import _
+from learnapp.core.i18n import _, ngettext
 from learnapp.courses.models import Course
 from learnapp.db import utcnow
 from learnapp.extensions import db
@@ -121,6 +121,22 @@ def quiz_score(value) -> str:
     from flask_babel import format_decimal
 
     return format_decimal(round(value or 0, 1), format="#,##0.#")
+
+
+@bp.app_template_filter("quiz_duration")
+def quiz_duration(seconds) -> str:
+    """90 → « 1 minute 30 secondes », 600 → « 10 minutes », 5400 → « 1 heure 30 minutes »."""
+    seconds = max(int(seconds or 0), 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(num)s heure", "%(num)s heures", hours))
+    if minutes:
+        parts.append(ngettext("%(num)s minute", "%(num)s minutes", minutes))
+    if seconds or not parts:
+        parts.append(ngettext("%(num)s seconde", "%(num)s secondes", seconds))
+    return " ".join(parts)
 
 
 @bp.app_context_processor

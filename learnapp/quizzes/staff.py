@@ -227,7 +227,9 @@ def _fill(form: QuestionForm, version: QuestionVersion) -> None:
 
 class _Errors(dict):
     def add(self, name: str, message: str) -> None:
-        self.setdefault(name, []).append(str(message))
+        messages = self.setdefault(name, [])
+        if str(message) not in messages:  # two rows with the same problem: said once
+            messages.append(str(message))
 
 
 def _number(form_field, errors: _Errors, name: str):
@@ -331,10 +333,12 @@ def _compose(form: QuestionForm, question: Question, version: QuestionVersion, e
 
 
 def _bank_errors(data: dict, course: Course, errors: _Errors) -> loader.QuestionSpec | None:
-    """Run the bank's own checks; tie each problem to its field."""
+    """Run the bank's own checks; tie each problem to its field. One message per field: a field
+    the form already refused (or one the bank already reported) gets no second message."""
     tiers, lessons = gift_import.course_facts(course)
     spec, problems = loader.build_question(data, tier_numbers=tiers, lesson_slugs=lessons,
                                            images=_stored_image_ref, require_lesson=False)
+    refused = set(errors)
     for problem in problems:
         name = FIELD_OF_CODE.get(problem.code)
         if name is None:
@@ -345,6 +349,9 @@ def _bank_errors(data: dict, course: Course, errors: _Errors) -> loader.Question
                 name = "prompt" if markdown.render(data["prompt"]).problems else "explanation"
             else:
                 name = "prompt"
+        if name in refused:
+            continue
+        refused.add(name)
         errors.add(name, problem.localized())
     return spec
 

@@ -22,9 +22,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from learnapp.core.i18n import _l
 
-AUDIENCE_LABELS = {"child": _l("Enfants (moins de 15 ans)"), "teen": _l("Adolescents (15-17 ans)"),
-                   "adult": _l("Adultes")}
-AUDIENCE_SHORT = {"child": _l("Enfants"), "teen": _l("Ados"), "adult": _l("Adultes")}
+# The age groups are named as the course pages name them (one definition).
+from learnapp.courses.forms import AUDIENCE_LABELS, AUDIENCE_SHORT  # noqa: F401
+
 TYPE_LABELS = {
     "single": _l("Choix unique"), "multiple": _l("Choix multiple"), "true_false": _l("Vrai ou faux"),
     "ordering": _l("Remettre dans l'ordre"), "matching": _l("Associer par paires"), "numeric": _l("Nombre"),

@@ -274,6 +274,16 @@ def test_body_problems_say_which_line(client, staff, course):
     assert "Ligne 3 :" in page
 
 
+def test_a_callout_inside_a_callout_is_explained_with_its_line(client, staff, course, db):
+    body = "Intro.\n\n::: savais-tu\nUn.\n\n::: savais-tu\nDeux.\n:::\n:::\n"
+    response = client.post(editor_url(course), data={**TEXT, "body": body})
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "Ligne 6 : Un encadré « ::: savais-tu » ne peut pas en contenir un autre" in page
+    assert "Bloc inconnu" not in page
+    assert len(versions(db, lesson_of(course))) == 1
+
+
 def test_a_stored_image_may_be_used(client, staff, course, db):
     uploaded = client.post("/office/courses/images", data={"image": (io.BytesIO(png()), "maree.png"),
                                                            "alt": "La mer haute", "caption": "À Granville"},
@@ -332,6 +342,51 @@ def test_saving_over_a_newer_version_is_refused(client, staff, course, db):
     assert response.status_code == 409
     assert "Quelqu'un a enregistré ce texte entre-temps" in response.get_data(as_text=True)
     assert len(versions(db, lesson_of(course))) == 2
+
+
+@pytest.mark.parametrize("base", ["abc", "1.0", "-1", "²", "9" * 12])
+def test_a_malformed_base_version_is_refused_not_ignored(client, staff, course, db, base):
+    response = client.post(editor_url(course), data={**TEXT, "body": "Autre texte.", "base_version": base})
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "La version de départ de ce formulaire n'est pas valide" in page
+    assert len(versions(db, lesson_of(course))) == 1
+
+
+def test_two_saves_from_the_same_version_at_the_same_moment_keep_one_and_explain_the_other(
+        client, staff, course, db, monkeypatch, now):
+    """The other save commits between this request's check and its insert: the unique version
+    number refuses the second insert; the editor says so (409) and writes nothing."""
+    from learnapp.courses import editing
+
+    lesson_id = lesson_of(course).id
+    real_current_version, real_save_text = services.current_version, editing.save_text
+    saving = []
+
+    def save_text(*args, **kwargs):
+        saving.append(True)
+        return real_save_text(*args, **kwargs)
+
+    def current_then_someone_else_saves(lesson, audience):
+        seen = real_current_version(lesson, audience)
+        if saving == [True]:  # inside our save, once: the other request commits version 2 now
+            saving.append(False)
+            with db.engine.begin() as other:  # its own connection
+                other.execute(LessonVersion.__table__.insert().values(
+                    lesson_id=lesson_id, audience="adult", number=2, title="Autre", minutes=5, objectives=[],
+                    key_facts=[], body_markdown="Texte de l'autre.\n", body_html="<p>Texte de l'autre.</p>",
+                    source_hash="x" * 64, source="editor", author_id=None, created_at=now))
+        return seen
+
+    monkeypatch.setattr(editing, "save_text", save_text)
+    monkeypatch.setattr(services, "current_version", current_then_someone_else_saves)
+    response = client.post(editor_url(course), data={**TEXT, "body": "Mon texte.", "base_version": "1"})
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 409
+    assert "Quelqu'un a enregistré ce texte entre-temps" in page and "Une version plus récente (2)" in page
+    assert "Mon texte." in page  # the writer's text is still in the form, to copy
+    db.session.expire_all()
+    assert [v.title for v in versions(db, lesson_of(course))] == ["Les marées", "Autre"]
 
 
 def test_a_text_for_an_age_group_the_course_is_not_written_for_is_refused(client, staff, course, db):

@@ -222,6 +222,16 @@ def test_unknown_block_and_unclosed_callout_are_reported():
     assert [(p.code, p.line) for p in rendered.problems] == [("unknown_block", 1), ("callout_not_closed", 5)]
 
 
+@pytest.mark.parametrize("text, line", [
+    ("Intro.\n\n::: savais-tu\nUn.\n\n::: savais-tu\nDeux.\n:::\n\nFin.\n:::\n", 6),
+    ("::: savais-tu\nUn.\n::: savais-tu\nDeux.\n:::\n:::\n", 3),
+])
+def test_a_callout_inside_a_callout_is_reported_clearly_with_its_line(text, line):
+    rendered = render(text)
+    assert [(p.code, p.line) for p in rendered.problems] == [("callout_nested", line)]
+    assert "ne peut pas en contenir un autre" in str(markdown.MESSAGES["callout_nested"])
+
+
 def test_render_inline_has_no_paragraph():
     rendered = render_inline("La **marée** et l'[[estran|le bord]]")
     assert rendered.html == ('La <strong>marée</strong> et l\'<dfn class="glossary-term">estran</dfn>'

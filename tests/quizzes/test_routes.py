@@ -304,7 +304,7 @@ def test_one_question_at_a_time_saves_each_page_and_resumes_after_a_dropped_conn
     assert not re.search(r' checked| selected|<input type="text"[^>]*value="[^"]+"',
                          untouched[untouched.index("<fieldset"):untouched.index("</fieldset>")])
     summary = other.get(f"/quizzes/attempts/{attempt.id}/summary").get_data(as_text=True)
-    assert "2 question(s) sur 8 avec une réponse" in summary
+    assert "2 questions sur 8 ont une réponse" in summary
 
 
 def test_autosave_saves_and_answers_in_json(client, quiz, db):
@@ -355,6 +355,62 @@ def test_a_late_submission_is_explained_and_counts_only_what_was_saved_in_time(c
     assert "Le temps était écoulé" in page and "Score : 12,5 %" in page
     db.session.refresh(attempt)
     assert attempt.status == "submitted" and attempt.score == 12.5 and attempt.submitted_at == attempt.deadline_at
+
+
+def test_answers_sent_in_the_grace_after_the_deadline_count_and_the_review_does_not_say_they_were_late(
+        client, quiz, db, monkeypatch, now):
+    quiz[1].time_limit_seconds = 600
+    db.session.commit()
+    start(client)
+    attempt = attempt_of(db, quiz[2])
+    items = services.load_items(attempt)
+    monkeypatch.setattr("learnapp.quizzes.routes.utcnow", lambda: now + timedelta(minutes=10, seconds=5))
+    fields = {**all_fields(items, {i.position: right_answer(i) for i in items}), "action": "submit"}
+    response = client.post(f"/quizzes/attempts/{attempt.id}", data=fields)
+    assert response.status_code == 303
+    review = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Score : 100 %" in review
+    assert "Tentative terminée à la fin du temps imparti." in review
+    assert "Le temps était écoulé" not in review
+
+
+def test_counts_of_answers_and_attempts_are_written_in_good_french_and_english(client, quiz, db):
+    quiz[1].max_attempts = 3
+    db.session.commit()
+    tier_url = f"/quizzes/courses/{SLUG}/tiers/1"
+    assert "Aucune tentative utilisée sur 3" in client.get(tier_url).get_data(as_text=True)
+    start(client)
+    attempt = attempt_of(db, quiz[2])
+    items = services.load_items(attempt)
+    page = client.get(f"/quizzes/attempts/{attempt.id}").get_data(as_text=True)
+    assert "Aucune réponse pour l'instant (8 questions)" in page
+    client.post(f"/quizzes/attempts/{attempt.id}/autosave", data=form_for(items[0], right_answer(items[0])))
+    page = client.get(f"/quizzes/attempts/{attempt.id}").get_data(as_text=True)
+    assert "1 question sur 8 a une réponse" in page
+    summary = client.get(f"/quizzes/attempts/{attempt.id}/summary").get_data(as_text=True)
+    assert "1 question sur 8 a une réponse." in summary
+    assert "1 tentative utilisée sur 3" in client.get(tier_url).get_data(as_text=True)
+    client.set_cookie("lang", "en")
+    assert "1 question of 8 answered." in client.get(f"/quizzes/attempts/{attempt.id}/summary").get_data(as_text=True)
+    assert "1 attempt used out of 3" in client.get(tier_url).get_data(as_text=True)
+    for page in (client.get(tier_url), client.get(f"/quizzes/attempts/{attempt.id}/summary")):
+        assert "(s)" not in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("seconds, french, english", [
+    (90, "1 minute 30 secondes", "1 minute 30 seconds"),
+    (600, "10 minutes", "10 minutes"),
+    (60, "1 minute", "1 minute"),
+    (5400, "1 heure 30 minutes", "1 hour 30 minutes"),
+])
+def test_a_time_limit_is_shown_as_an_exact_duration(client, quiz, db, seconds, french, english):
+    quiz[1].time_limit_seconds = seconds
+    db.session.commit()
+    tier_url = f"/quizzes/courses/{SLUG}/tiers/1"
+    page = client.get(tier_url).get_data(as_text=True)
+    assert f"<dd>{french}</dd>" in page
+    client.set_cookie("lang", "en")
+    assert f"<dd>{english}</dd>" in client.get(tier_url).get_data(as_text=True)
 
 
 def test_the_attempt_page_shows_the_deadline_to_adults(client, quiz, db):

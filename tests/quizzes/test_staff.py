@@ -233,6 +233,31 @@ def test_bad_editor_input_is_a_400_with_the_field_and_nothing_saved(client, staf
     assert versions(db, "maree-deux-fois") == 1
 
 
+@pytest.mark.parametrize("prompt, message", [
+    ("x" * 6000, "Le champ ne peut pas contenir plus de 5000 caractères."),  # not also "too long" nor "empty"
+    ("", "Ce champ est requis."),  # not also the bank's "« prompt » est vide."
+])
+def test_each_refused_field_gets_one_clear_message(client, staff, course, db, prompt, message):
+    question_id = question(db, "maree-deux-fois").id
+    data = editor_data(db, "maree-deux-fois", prompt=prompt, action="preview")
+    response = client.post(f"/office/quizzes/questions/{question_id}", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert re.search(r'<p class="error" id="prompt-error">(.*?)</p>', page, re.DOTALL).group(1) == message
+    assert re.findall(r'<li><a href="#prompt">([^<]*)</a></li>', page) == [f"Énoncé : {message}"]
+    assert "est vide" not in page
+
+
+def test_age_groups_are_named_as_on_the_course_pages(client, staff, course, db):
+    from learnapp.courses import forms as course_forms
+    from learnapp.quizzes import staff_forms
+
+    assert staff_forms.AUDIENCE_LABELS is course_forms.AUDIENCE_LABELS
+    assert staff_forms.AUDIENCE_SHORT is course_forms.AUDIENCE_SHORT
+    page = client.get(f"/office/quizzes/questions/{question(db, 'maree-deux-fois').id}").get_data(as_text=True)
+    assert "Adolescents (15 à 17 ans)" in page and "15-17" not in page and "Ados" not in page
+
+
 @pytest.mark.parametrize("key, changes, field", [
     ("maree-hauteur", {"value": "quatorze"}, "value"),
     ("maree-hauteur", {"value": "", "tolerance": ""}, "value"),
