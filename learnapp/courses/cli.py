@@ -167,10 +167,12 @@ def load_command(path: Path | None, check_only: bool):
 
 
 def load_demo_content(echo) -> None:
-    """`learnapp demo`: load the repository's content packs, reported in one line."""
+    """`learnapp demo`: load the repository's content packs and summarise what changed."""
     outcome = run_loaders(None, now=utcnow())
     if outcome.problems:
         echo(f"Contenu non chargé : {len(outcome.problems)} problème(s) ; "
              "`learnapp content load` les liste avec fichier et ligne.")
     elif outcome.loaded:
-        echo("Contenu : " + " ".join(outcome.summary))
+        echo("Contenu :")
+        for line in outcome.summary:
+            echo("  " + line.strip())

@@ -143,9 +143,9 @@ def test_default_path_is_the_repository_courses_folder_and_the_demo_loads_it(db,
     assert lines == [] and counts(db) == (0, 0, 0, 0)
     make_course(tmp_path / "courses", "granville")
     cli.load_demo_content(lines.append)
-    assert lines == ["Contenu : Cours : 1 ajouté(s), 0 modifié(s), 0 inchangé(s). Leçons : 2 ajoutée(s), "
-                     "0 modifiée(s), 0 inchangée(s). Textes : 6 nouvelle(s) version(s), 0 inchangé(s). "
-                     "Images : 3 ajoutée(s)."]
+    assert lines == ["Contenu :", "  Cours : 1 ajouté(s), 0 modifié(s), 0 inchangé(s).",
+                     "  Leçons : 2 ajoutée(s), 0 modifiée(s), 0 inchangée(s).",
+                     "  Textes : 6 nouvelle(s) version(s), 0 inchangé(s).", "  Images : 3 ajoutée(s)."]
     assert db.session.scalar(select(Course.slug)) == "granville"
     (tmp_path / "courses" / "granville" / "01-les-marees" / "baby.md").write_text("x", encoding="utf-8")
     cli.load_demo_content(lines.append)
