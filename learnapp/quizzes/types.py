@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from random import Random
@@ -212,31 +213,38 @@ def _typed_value(values: Mapping[str, Sequence[str]]) -> str | None:
     return text if text is not None and text.strip() else None
 
 
-class QuestionType:
+class QuestionType(ABC):
+    """What every question type knows: build its definition, present, parse, grade, review."""
+
     name: ClassVar[str] = ""
     label: ClassVar[Any] = ""
     template: ClassVar[str] = ""  # the input, inside the question's fieldset
     review_template: ClassVar[str] = ""
     fields: ClassVar[frozenset[str]] = frozenset()  # the type's own fields in a question file
 
+    @abstractmethod
     def build(self, raw: Mapping, key: str, images: ImageResolver | None = None) -> tuple[dict, list[Problem]]:
-        raise NotImplementedError
+        ...
 
     def present(self, definition: dict, rng: Random) -> dict:
         return {}
 
+    @abstractmethod
     def view(self, definition: dict, presentation: dict, answer: dict | None) -> dict:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def parse(self, definition: dict, presentation: dict, values: Mapping[str, Sequence[str]]) -> dict | None:
         """The answer sent for this question, or ``None`` when nothing was given."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def grade(self, definition: dict, answer: Any) -> float:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def review(self, definition: dict, presentation: dict, answer: dict | None) -> dict:
-        raise NotImplementedError
+        ...
 
 
 # Choices -------------------------------------------------------------------------------------
