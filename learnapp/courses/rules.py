@@ -22,7 +22,7 @@ PREFERENCES: dict[str, tuple[str, str, str]] = {
 }
 
 # A learner's state in one lesson.
-TODO = "todo"
+NOT_STARTED = "todo"
 STARTED = "started"
 DONE = "done"
 
@@ -67,7 +67,7 @@ class CourseProgress:
     total: int
     done: int
     started: int
-    # lesson id → TODO | STARTED | DONE, for every lesson of the course
+    # lesson id → NOT_STARTED | STARTED | DONE, for every lesson of the course
     states: Mapping[int, str] = field(default_factory=dict)
     # Where to go next: the lesson last seen and not done, else the first not done.
     next_lesson_id: int | None = None
@@ -98,7 +98,7 @@ def course_progress(lesson_ids: Sequence[int], marks: Iterable[LessonMark]) -> C
     states: dict[int, str] = {}
     for lesson_id in order:
         mark = known.get(lesson_id)
-        states[lesson_id] = TODO if mark is None else (DONE if mark.done else STARTED)
+        states[lesson_id] = NOT_STARTED if mark is None else (DONE if mark.done else STARTED)
     done = sum(1 for state in states.values() if state == DONE)
     started = sum(1 for state in states.values() if state == STARTED)
 
@@ -111,7 +111,7 @@ def course_progress(lesson_ids: Sequence[int], marks: Iterable[LessonMark]) -> C
                                                  -position[m.lesson_id]))
         next_lesson_id, resuming = latest.lesson_id, True
     else:
-        next_lesson_id = next((i for i in order if states[i] == TODO), None)
+        next_lesson_id = next((i for i in order if states[i] == NOT_STARTED), None)
     return CourseProgress(total=len(order), done=done, started=started, states=states,
                           next_lesson_id=next_lesson_id, resuming=resuming)
 

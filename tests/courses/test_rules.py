@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from learnapp.courses import rules
-from learnapp.courses.rules import ADULT, AUDIENCES, CHILD, DONE, STARTED, TEEN, TODO, LessonMark
+from learnapp.courses.rules import ADULT, AUDIENCES, CHILD, DONE, NOT_STARTED, STARTED, TEEN, LessonMark
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
@@ -59,7 +59,7 @@ def test_a_new_learner_starts_at_the_first_lesson():
     progress = rules.course_progress([3, 1, 2], [])
     assert (progress.total, progress.done, progress.started) == (3, 0, 0)
     assert progress.next_lesson_id == 3 and not progress.resuming
-    assert progress.states == {3: TODO, 1: TODO, 2: TODO}
+    assert progress.states == {3: NOT_STARTED, 1: NOT_STARTED, 2: NOT_STARTED}
     assert progress.percent == 0 and not progress.complete and not progress.started_any
 
 
@@ -68,7 +68,7 @@ def test_resume_goes_to_the_lesson_last_seen_and_not_done():
              LessonMark(4, False, T0 + timedelta(hours=2)), LessonMark(3, True, T0 + timedelta(hours=3))]
     progress = rules.course_progress([1, 2, 3, 4, 5], marks)
     assert progress.next_lesson_id == 4 and progress.resuming
-    assert progress.states == {1: DONE, 2: STARTED, 3: DONE, 4: STARTED, 5: TODO}
+    assert progress.states == {1: DONE, 2: STARTED, 3: DONE, 4: STARTED, 5: NOT_STARTED}
     assert (progress.done, progress.started, progress.percent) == (2, 2, 40)
 
 
@@ -98,7 +98,7 @@ def test_progress_counts_add_up_and_100_percent_means_complete(lesson_ids, data)
     marks = [LessonMark(i, data.draw(st.booleans()), T0 + timedelta(minutes=data.draw(st.integers(0, 99))))
              for i in data.draw(st.lists(st.sampled_from(lesson_ids), unique=True))] if lesson_ids else []
     progress = rules.course_progress(lesson_ids, marks)
-    assert progress.done + progress.started + list(progress.states.values()).count(TODO) == progress.total
+    assert progress.done + progress.started + list(progress.states.values()).count(NOT_STARTED) == progress.total
     assert (progress.percent == 100) == progress.complete
     assert (progress.next_lesson_id is None) == (progress.done == progress.total)
     if progress.next_lesson_id is not None:
