@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from learnapp.auth import rules
+from learnapp.core import age_groups
 from learnapp.db import TimestampMixin, UTCDateTime
 from learnapp.extensions import db
 
@@ -56,8 +56,15 @@ class User(UserMixin, TimestampMixin, db.Model):
     def has_role(self, name: str) -> bool:
         return name in self.role_names
 
-    def age_group(self, today: date) -> str:
-        return rules.age_group(self.birth_year, today)
+    def age_group(self, when: datetime | date) -> str:
+        """The learner's age group at ``when``, counted in the office's time zone.
+
+        Give the moment (``now``); a plain date is taken as the office's calendar day, for the
+        callers that still pass ``now.date()``.
+        """
+        if isinstance(when, datetime):
+            return age_groups.group_at(self.birth_year, when)
+        return age_groups.group_on(self.birth_year, when)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.display_name!r}>"

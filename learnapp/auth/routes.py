@@ -27,6 +27,7 @@ from learnapp.auth.forms import (
     UserSearchForm,
 )
 from learnapp.auth.models import User
+from learnapp.core import age_groups
 from learnapp.core.access import login_required, public, roles_required
 from learnapp.core.errors import fail
 from learnapp.core.i18n import _
@@ -182,7 +183,7 @@ def account():
         flash(_("Vos informations sont enregistrées."), "success")
         return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form,
-                           age_group=current_user.age_group(utcnow().date()),
+                           age_group_label=age_groups.in_sentence()[current_user.age_group(utcnow())],
                            role_labels=ROLE_LABELS), (400 if form.errors else 200)
 
 

@@ -1,37 +1,17 @@
-"""Account rules in plain Python: age groups and password policy. No Flask, no database."""
+"""Account rules in plain Python: who may register, and password policy. No Flask, no database.
+
+Age groups (codes, thresholds, a person's group at a moment) belong to ``learnapp.core.age_groups``.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-CHILD = "child"
-TEEN = "teen"
-ADULT = "adult"
-AGE_GROUPS = (CHILD, TEEN, ADULT)
+from learnapp.core import age_groups
 
-TEEN_FROM = 15
-ADULT_FROM = 18
 OLDEST_BIRTH_YEAR = 1900
 
 PASSWORD_MIN_LENGTH = 10
-
-
-def age_in_year(birth_year: int, today: date) -> int:
-    """The age a person reaches during ``today``'s calendar year.
-
-    We only ask for a birth year (less personal data, easy for a child to give), so the
-    group changes on 1 January of the year a person turns 15 or 18.
-    """
-    return today.year - birth_year
-
-
-def age_group(birth_year: int, today: date) -> str:
-    age = age_in_year(birth_year, today)
-    if age < TEEN_FROM:
-        return CHILD
-    if age < ADULT_FROM:
-        return TEEN
-    return ADULT
 
 
 def birth_year_is_plausible(birth_year: int, today: date) -> bool:
@@ -40,7 +20,7 @@ def birth_year_is_plausible(birth_year: int, today: date) -> bool:
 
 def may_self_register(birth_year: int, today: date) -> bool:
     """Children join only through their school class (no e-mail, consent by the teacher)."""
-    return age_group(birth_year, today) != CHILD
+    return age_groups.group_on(birth_year, today) != age_groups.CHILD
 
 
 def password_problems(password: str, *, email: str = "", name: str = "") -> list[str]:

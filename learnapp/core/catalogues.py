@@ -25,7 +25,7 @@ METHOD_MAP = [
 ]
 OPTIONS = {"**/templates/**": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true",
                                "lstrip_blocks": "true"}}
-KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
+KEYWORDS = {"_": None, "_l": None, "N_": None, "gettext": None, "lazy_gettext": None,
             "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
 
 

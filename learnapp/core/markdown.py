@@ -24,7 +24,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import nh3
@@ -33,53 +33,27 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
-
-def _l(text: str) -> str:
-    """Marks a message for the translation catalogue (extracted like ``_l``), left untranslated:
-    problems are read in French on the command line and translated by :meth:`Problem.localized`
-    inside a request."""
-    return text
-
+from learnapp.core.problems import N_, Messages, Problem
 
 CALLOUT_NAME = "savais-tu"
 CALLOUT_TITLE = "Le savais-tu ?"
 NEW_WINDOW_HINT = " (nouvelle fenêtre)"
 
-MESSAGES: dict[str, str] = {
-    "raw_html": _l("HTML brut interdit (« %(html)s ») : écrivez en Markdown."),
-    "link_not_allowed": _l("Lien refusé (« %(url)s ») : seuls les liens http(s), mailto:, tel: et les "
+MESSAGES = Messages({
+    "raw_html": N_("HTML brut interdit (« %(html)s ») : écrivez en Markdown."),
+    "link_not_allowed": N_("Lien refusé (« %(url)s ») : seuls les liens http(s), mailto:, tel: et les "
                            "chemins du site (/…) sont acceptés."),
-    "image_without_alt": _l("Image « %(src)s » sans texte alternatif : écrivez ![description](%(src)s)."),
-    "image_source_not_allowed": _l("Image « %(src)s » refusée : seules les images enregistrées dans "
+    "image_without_alt": N_("Image « %(src)s » sans texte alternatif : écrivez ![description](%(src)s)."),
+    "image_source_not_allowed": N_("Image « %(src)s » refusée : seules les images enregistrées dans "
                                    "l'application s'affichent (un fichier à côté du texte, ou une image envoyée "
                                    "dans l'éditeur)."),
-    "glossary_invalid": _l("Terme de glossaire mal écrit (« %(text)s ») : écrivez [[terme|définition]]."),
-    "unknown_block": _l("Bloc inconnu (« %(text)s ») : le seul bloc est « ::: savais-tu » … « ::: »."),
-    "callout_not_closed": _l("Bloc « ::: savais-tu » jamais fermé : ajoutez une ligne « ::: » à la fin du "
+    "glossary_invalid": N_("Terme de glossaire mal écrit (« %(text)s ») : écrivez [[terme|définition]]."),
+    "unknown_block": N_("Bloc inconnu (« %(text)s ») : le seul bloc est « ::: savais-tu » … « ::: »."),
+    "callout_not_closed": N_("Bloc « ::: savais-tu » jamais fermé : ajoutez une ligne « ::: » à la fin du "
                              "bloc."),
-    "callout_nested": _l("Un encadré « ::: savais-tu » ne peut pas en contenir un autre : fermez le premier "
+    "callout_nested": N_("Un encadré « ::: savais-tu » ne peut pas en contenir un autre : fermez le premier "
                          "par une ligne « ::: » avant d'ouvrir le suivant."),
-}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong in a text. ``line`` counts from 1 in the Markdown given to render."""
-
-    code: str
-    line: int | None
-    params: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def message(self) -> str:
-        """In French, whatever the context (command line, files)."""
-        return MESSAGES[self.code] % dict(self.params)
-
-    def localized(self) -> str:
-        """In the reader's language, inside a request (the browser editor)."""
-        from learnapp.core.i18n import _
-
-        return _(MESSAGES[self.code], **self.params)
+})
 
 
 @dataclass(frozen=True)
@@ -333,17 +307,17 @@ def _check_tokens(tokens: list[Token], lines: list[str], problems: list[Problem]
             depth += 1
             if depth > 1:
                 nested = True
-                problems.append(Problem("callout_nested", (token.map[0] + 1) if token.map else None))
+                problems.append(MESSAGES.problem("callout_nested", line=(token.map[0] + 1) if token.map else None))
             token.meta["heading_level"] = min(heading_level + 1, 6)
             closing = token.map[1] if token.map else len(lines)
             closing_line = lines[closing].strip().lstrip(">").strip() if closing < len(lines) else ""
             if not (closing_line.startswith(":::") and set(closing_line) == {":"}):
-                problems.append(Problem("callout_not_closed", (token.map[0] + 1) if token.map else None))
+                problems.append(MESSAGES.problem("callout_not_closed", line=(token.map[0] + 1) if token.map else None))
         elif token.type == "inline" and token.map:
             first_line = token.content.split("\n", 1)[0].strip()
             if first_line.startswith(":::") and not (nested and set(first_line) == {":"}):
                 # (after a nested callout, a lone « ::: » is the outer one's end: already explained)
-                problems.append(Problem("unknown_block", token.map[0] + 1, {"text": first_line[:60]}))
+                problems.append(MESSAGES.problem("unknown_block", {"text": first_line[:60]}, line=token.map[0] + 1))
             # An image alone in its paragraph becomes a figure (with its title as caption).
             children = token.children or []
             if (len(children) == 1 and children[0].type == "image" and index > 0
@@ -365,7 +339,7 @@ def _check_inline(parent: Token, problems: list[Problem]) -> list[Token]:
             href = str(child.attrGet("href") or "")
             kind = link_kind(href)
             if kind is None:
-                problems.append(Problem("link_not_allowed", line, {"url": href[:80]}))
+                problems.append(MESSAGES.problem("link_not_allowed", {"url": href[:80]}, line=line))
                 open_links.append(None)
                 continue
             child.meta["external"] = kind == "external"
@@ -378,11 +352,11 @@ def _check_inline(parent: Token, problems: list[Problem]) -> list[Token]:
         elif child.type == "image":
             src = str(child.attrGet("src") or "")
             if not _alt_text(child).strip():
-                problems.append(Problem("image_without_alt", line, {"src": src[:80]}))
+                problems.append(MESSAGES.problem("image_without_alt", {"src": src[:80]}, line=line))
             if media_url(src) is None:
-                problems.append(Problem("image_source_not_allowed", line, {"src": src[:80]}))
+                problems.append(MESSAGES.problem("image_source_not_allowed", {"src": src[:80]}, line=line))
         elif child.type == "glossary_invalid":
-            problems.append(Problem("glossary_invalid", line, {"text": child.content[:80]}))
+            problems.append(MESSAGES.problem("glossary_invalid", {"text": child.content[:80]}, line=line))
         kept.append(child)
     return kept
 
@@ -395,10 +369,10 @@ def _raw_html_problems(markdown_text: str, *, inline: bool = False) -> list[Prob
     for token in tokens:
         if token.type == "html_block" and token.map:
             snippet = token.content.strip().split("\n", 1)[0]
-            problems.append(Problem("raw_html", token.map[0] + 1, {"html": snippet[:60]}))
+            problems.append(MESSAGES.problem("raw_html", {"html": snippet[:60]}, line=token.map[0] + 1))
     for child, line in _inline_children(tokens):
         if child.type == "html_inline":
-            problems.append(Problem("raw_html", line, {"html": child.content.strip()[:60]}))
+            problems.append(MESSAGES.problem("raw_html", {"html": child.content.strip()[:60]}, line=line))
     return problems
 
 

@@ -27,16 +27,15 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from learnapp.auth.models import User
-from learnapp.core import markdown
+from learnapp.core import age_groups, markdown
 from learnapp.core.access import roles_required
 from learnapp.core.errors import fail, is_unique_violation, wants_json
 from learnapp.core.i18n import _, _l
 from learnapp.core.pagination import paginate
+from learnapp.core.problems import Problem
 from learnapp.core.urls import safe_next_url
-from learnapp.courses import editing, export, loader, readability, services
+from learnapp.courses import editing, export, readability, services
 from learnapp.courses.forms import (
-    AUDIENCE_LABELS,
-    AUDIENCE_SHORT,
     CourseForm,
     ImageUploadForm,
     LessonForm,
@@ -44,7 +43,6 @@ from learnapp.courses.forms import (
     lines,
 )
 from learnapp.courses.models import Course, Lesson, LessonVersion
-from learnapp.courses.rules import AUDIENCES, missing_audiences
 from learnapp.db import utcnow
 from learnapp.extensions import db
 from learnapp.media import images
@@ -72,7 +70,7 @@ BAND_LABELS = {
 
 
 def _labels() -> dict:
-    return {"audience_labels": AUDIENCE_LABELS, "audience_short": AUDIENCE_SHORT, "audiences": AUDIENCES,
+    return {"group_labels": age_groups.labels(), "group_short": age_groups.short_labels(), "age_groups": age_groups.ALL,
             "band_labels": BAND_LABELS, "format_decimal": format_decimal}
 
 
@@ -88,7 +86,7 @@ def _lesson_or_404(course_id: int, lesson_id: int) -> tuple[Course, Lesson]:
 
 
 def _audience_or_404(audience: str) -> str:
-    if audience not in AUDIENCES:
+    if not age_groups.is_group(audience):
         fail(404, _("Ce public n'existe pas : enfants (child), adolescents (teen) ou adultes (adult)."))
     return audience
 
@@ -128,9 +126,9 @@ def courses():
         own = [lesson for lesson in lessons if lesson.course_id == course.id]
         gaps = []
         for lesson in own:
-            missing = missing_audiences(course.audiences or AUDIENCES, available.get(lesson.id, set()))
+            missing = age_groups.missing(course.audiences or age_groups.ALL, available.get(lesson.id, set()))
             if missing:
-                gaps.append((lesson, ", ".join(str(AUDIENCE_SHORT[audience]) for audience in missing)))
+                gaps.append((lesson, ", ".join(str(age_groups.short_labels()[audience]) for audience in missing)))
         rows.append({"course": course, "lesson_count": len(own), "gaps": gaps})
     return render_template("courses/office_courses.html", rows=rows, page=page, **_labels())
 
@@ -170,9 +168,9 @@ def course(course_id: int):
     rows = []
     for lesson in lessons:
         own = texts.get(lesson.id, {})
-        title = next((own[audience].title for audience in ("adult", "teen", "child") if audience in own), None)
+        title = next((own[audience].title for audience in reversed(age_groups.ALL) if audience in own), None)
         rows.append({"lesson": lesson, "texts": own, "title": title,
-                     "missing": missing_audiences(course.audiences or AUDIENCES, own)})
+                     "missing": age_groups.missing(course.audiences or age_groups.ALL, own)})
     return render_template("courses/office_course.html", course=course, rows=rows, **_labels())
 
 
@@ -196,7 +194,7 @@ def edit_course(course_id: int):
                     form.audiences.errors = [*form.audiences.errors, _(
                         "Des leçons ont déjà un texte pour : %(groups)s. Gardez ce public, ou ce texte ne "
                         "pourrait plus être exporté ni rechargé.",
-                        groups=", ".join(str(AUDIENCE_SHORT[audience]) for audience in error.audiences))]
+                        groups=", ".join(str(age_groups.short_labels()[audience]) for audience in error.audiences))]
                 else:
                     form.slug.errors.append(_("Un autre cours utilise déjà cet identifiant."))
             else:
@@ -269,7 +267,7 @@ def new_lesson(course_id: int):
         else:
             db.session.commit()
             flash(_("La leçon est créée. Écrivez maintenant son texte pour chaque public."), "success")
-            first = (course.audiences or list(AUDIENCES))[0]
+            first = (course.audiences or list(age_groups.ALL))[0]
             return redirect(url_for("authoring.edit_text", course_id=course.id, lesson_id=lesson.id,
                                     audience=first))
     return render_template("courses/office_lesson_form.html", form=form, course=course,
@@ -322,19 +320,10 @@ def _fill_from(form: LessonTextForm, version: LessonVersion | None) -> None:
     form.body.data = version.body_markdown
 
 
-def _problem_text(problem: editing.TextProblem, form: LessonTextForm) -> str:
-    if problem.missing_media:
-        message = _("Image « %(src)s » introuvable : envoyez-la avec « Ajouter une image au texte » et collez "
-                    "la ligne obtenue.", src=problem.missing_media[:80])
-    elif problem.field_problem is not None:
-        found = problem.field_problem
-        label = form[found.field].label.text if found.field in form else found.field
-        message = _(loader.MESSAGES[found.code], **{**found.params, "field": label})
-    elif problem.problem.code == "image_source_not_allowed":
-        message = _("Image « %(src)s » inconnue : envoyez-la avec « Ajouter une image au texte » et collez la "
-                    "ligne obtenue (media:…).", src=problem.problem.params.get("src", ""))
-    else:
-        message = problem.problem.localized()
+def _problem_text(problem: Problem, form: LessonTextForm) -> str:
+    if "field" in problem.params and problem.field in form:  # name the field as the form does
+        problem = problem.at(params={**problem.params, "field": form[problem.field].label.text})
+    message = problem.message
     if problem.line:
         return _("Ligne %(line)s : %(message)s", line=problem.line, message=message)
     return message
@@ -351,7 +340,7 @@ def _check(form: LessonTextForm) -> tuple[bool, str, list[str]]:
         objectives=form.objective_list, key_facts=form.key_fact_list)
     html, body_problems = editing.check_body(form.body.data or "")
     if form.body.errors:  # already said (empty, too long): do not repeat it
-        body_problems = [problem for problem in body_problems if problem.field_problem is None]
+        body_problems = [problem for problem in body_problems if problem.code != "empty_body"]
     messages = []
     for problem in [*found, *body_problems]:
         field = form[problem.field]
@@ -382,7 +371,7 @@ def edit_text(course_id: int, lesson_id: int, audience: str):
     course, lesson = _lesson_or_404(course_id, lesson_id)
     audience = _audience_or_404(audience)
     current = editing.latest_version(lesson, audience)
-    course_audiences = course.audiences or list(AUDIENCES)
+    course_audiences = course.audiences or list(age_groups.ALL)
     form = LessonTextForm()
     upload_form = ImageUploadForm(formdata=None)
     status, conflict = 200, False
@@ -424,7 +413,7 @@ def edit_text(course_id: int, lesson_id: int, audience: str):
                           "success")
                 return redirect(url_for("authoring.edit_text", course_id=course.id, lesson_id=lesson.id,
                                         audience=audience))
-    tabs = [other for other in AUDIENCES if other in course_audiences or other == audience]
+    tabs = [other for other in age_groups.ALL if other in course_audiences or other == audience]
     return render_template("courses/office_editor.html", course=course, lesson=lesson, audience=audience,
                            form=form, upload_form=upload_form, current=current, conflict=conflict,
                            outside_course=audience not in course_audiences, tabs=tabs,

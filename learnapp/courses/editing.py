@@ -8,14 +8,14 @@ like one from a file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
 
-from learnapp.core import markdown
-from learnapp.courses import loader, rules, services
+from learnapp.core import age_groups, markdown
+from learnapp.core.problems import N_, Messages, Problem
+from learnapp.courses import loader, services
 from learnapp.courses.models import Course, Lesson, LessonVersion
 from learnapp.extensions import db
 from learnapp.media.models import MediaAsset
@@ -49,7 +49,7 @@ def create_course(*, slug: str, title: str, summary: str, position: int, audienc
     if slug_taken(slug):
         raise EditingError("slug_taken")
     course = Course(slug=slug, title=title, summary=summary, position=position,
-                    audiences=_ordered(audiences), cover_asset_id=cover.id if cover else None,
+                    audiences=age_groups.ordered(audiences), cover_asset_id=cover.id if cover else None,
                     cover_alt=cover_alt if cover else "", published=False, created_at=now, updated_at=now)
     db.session.add(course)
     db.session.flush()
@@ -64,9 +64,9 @@ def update_course(course: Course, *, slug: str, title: str, summary: str, positi
     # As in the files: a text for an age group the course is not written for is an error.
     still_written = audiences_in_use(course) - set(audiences)
     if still_written:
-        raise EditingError("audience_in_use", _ordered(still_written))
+        raise EditingError("audience_in_use", age_groups.ordered(still_written))
     course.slug, course.title, course.summary, course.position = slug, title, summary, position
-    course.audiences = _ordered(audiences)
+    course.audiences = age_groups.ordered(audiences)
     if cover is not None:
         course.cover_asset_id = cover.id
     elif remove_cover:
@@ -92,11 +92,6 @@ def audiences_in_use(course: Course) -> set[str]:
     return set(db.session.scalars(
         select(LessonVersion.audience).join(Lesson, Lesson.id == LessonVersion.lesson_id)
         .where(Lesson.course_id == course.id).distinct()))
-
-
-def _ordered(audiences: Iterable[str]) -> list[str]:
-    wanted = set(audiences)
-    return [audience for audience in rules.AUDIENCES if audience in wanted]
 
 
 # --- lessons ------------------------------------------------------------------------------
@@ -166,19 +161,14 @@ def available_audiences(lesson_ids: Sequence[int]) -> dict[int, set[str]]:
     return found
 
 
-@dataclass(frozen=True)
-class TextProblem:
-    """A problem in a lesson text, tied to the form field it belongs to.
-
-    Exactly one of ``field_problem`` (a front matter rule), ``problem`` (the Markdown) or
-    ``missing_media`` (a ``media:`` reference to an image that is not stored) is set.
-    """
-
-    field: str
-    field_problem: loader.FieldProblem | None = None
-    problem: markdown.Problem | None = None
-    missing_media: str | None = None
-    line: int | None = None
+# The editor's own words (images are sent from the page, not placed beside a file), on top of the
+# file loader's: a problem in a lesson text carries the form ``field`` it belongs to.
+MESSAGES = Messages({
+    "missing_media": N_("Image « %(src)s » introuvable : envoyez-la avec « Ajouter une image au texte » et "
+                        "collez la ligne obtenue."),
+    "image_source_not_allowed": N_("Image « %(src)s » inconnue : envoyez-la avec « Ajouter une image au texte » "
+                                   "et collez la ligne obtenue (media:…)."),
+}, loader.MESSAGES)
 
 
 def normalise_body(body_markdown: str) -> str:
@@ -186,13 +176,12 @@ def normalise_body(body_markdown: str) -> str:
     return body_markdown.replace("\r\n", "\n").replace("\r", "\n").strip("\n") + "\n"
 
 
-def check_fields(*, title, minutes, objectives, key_facts) -> list[TextProblem]:
+def check_fields(*, title, minutes, objectives, key_facts) -> list[Problem]:
     """The front matter rules of a lesson file, applied to the editor's fields."""
-    return [TextProblem(problem.field, field_problem=problem) for problem in loader.check_lesson_fields(
-        title=title, minutes=minutes, objectives=objectives, key_facts=key_facts)]
+    return loader.check_lesson_fields(title=title, minutes=minutes, objectives=objectives, key_facts=key_facts)
 
 
-def check_body(body_markdown: str) -> tuple[str, list[TextProblem]]:
+def check_body(body_markdown: str) -> tuple[str, list[Problem]]:
     """Render once through the sanitising renderer; problems as the file loader reports them.
 
     Line numbers count from the first line of the text as typed. A stored text may only refer
@@ -200,9 +189,9 @@ def check_body(body_markdown: str) -> tuple[str, list[TextProblem]]:
     """
     text = body_markdown.replace("\r\n", "\n").replace("\r", "\n")
     rendered = markdown.render(text)
-    problems = [TextProblem("body", problem=problem, line=problem.line) for problem in rendered.problems]
+    problems = [MESSAGES.reword(problem, field="body") for problem in rendered.problems]
     if not text.strip():
-        problems.append(TextProblem("body", field_problem=loader.FieldProblem("body", "empty_body")))
+        problems.append(loader.field_problem("body", "empty_body"))
     wanted: dict[str, list] = {}
     for source in markdown.image_sources(text):
         parsed = markdown.parse_media_ref(source.src)
@@ -212,7 +201,8 @@ def check_body(body_markdown: str) -> tuple[str, list[TextProblem]]:
         stored = set(db.session.scalars(select(MediaAsset.sha256).where(MediaAsset.sha256.in_(wanted))))
         for sha256, uses in wanted.items():
             if sha256 not in stored:
-                problems.extend(TextProblem("body", missing_media=use.src, line=use.line) for use in uses)
+                problems.extend(MESSAGES.problem("missing_media", {"src": use.src[:80]}, line=use.line, field="body")
+                                for use in uses)
         problems.sort(key=lambda problem: problem.line or 0)
     return rendered.html, problems
 
@@ -224,9 +214,9 @@ def save_text(lesson: Lesson, audience: str, *, title: str, minutes: int, object
 
     Raises :class:`learnapp.courses.services.InvalidLessonText` when the text breaks a rule.
     """
-    if audience not in rules.AUDIENCES:
+    if not age_groups.is_group(audience):
         raise EditingError("not_found")
-    if audience not in (lesson.course.audiences or rules.AUDIENCES):
+    if audience not in (lesson.course.audiences or age_groups.ALL):
         raise EditingError("audience_not_in_course")
     version = services.add_lesson_version(
         lesson, audience, title=title, minutes=minutes, objectives=objectives, key_facts=key_facts,

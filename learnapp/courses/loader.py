@@ -16,15 +16,9 @@ from typing import Any
 
 import yaml
 
-from learnapp.auth.rules import AGE_GROUPS
-from learnapp.core import markdown
+from learnapp.core import age_groups, markdown
+from learnapp.core.problems import N_, Messages, Problem
 from learnapp.media.images import ImageError, load_image_file
-
-
-def _l(text: str) -> str:
-    """Marks a message for the translation catalogue; see ``learnapp.core.markdown._l``."""
-    return text
-
 
 COURSE_FILE = "course.yml"
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -42,100 +36,72 @@ COURSE_FIELDS = ("title", "summary", "cover", "order", "audiences", "published",
 LESSON_FIELDS = ("title", "minutes", "objectives", "key_facts")
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg"}
 
-MESSAGES: dict[str, str] = {
-    "path_not_found": _l("Dossier introuvable."),
-    "not_a_folder": _l("Ce n'est pas un dossier : donnez le dossier des cours ou celui d'un cours."),
-    "unreadable": _l("Fichier illisible (%(error)s)."),
-    "not_utf8": _l("Le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8."),
-    "missing_course_file": _l("Fichier course.yml manquant : chaque dossier de cours en a un."),
-    "bad_course_folder": _l("Nom de dossier de cours invalide « %(name)s » : lettres minuscules, chiffres et "
+MESSAGES = Messages({
+    "path_not_found": N_("Dossier introuvable."),
+    "not_a_folder": N_("Ce n'est pas un dossier : donnez le dossier des cours ou celui d'un cours."),
+    "unreadable": N_("Fichier illisible (%(error)s)."),
+    "not_utf8": N_("Le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8."),
+    "missing_course_file": N_("Fichier course.yml manquant : chaque dossier de cours en a un."),
+    "bad_course_folder": N_("Nom de dossier de cours invalide « %(name)s » : lettres minuscules, chiffres et "
                             "tirets (par exemple granville-terre-et-mer)."),
-    "bad_lesson_folder": _l("Nom de dossier de leçon invalide « %(name)s » : écrivez NN-nom, par exemple "
+    "bad_lesson_folder": N_("Nom de dossier de leçon invalide « %(name)s » : écrivez NN-nom, par exemple "
                             "01-les-marees."),
-    "duplicate_lesson_slug": _l("Leçon « %(slug)s » en double (aussi dans %(other)s) : chaque leçon a un nom "
+    "duplicate_lesson_slug": N_("Leçon « %(slug)s » en double (aussi dans %(other)s) : chaque leçon a un nom "
                                 "unique dans le cours."),
-    "duplicate_lesson_number": _l("Numéro %(number)s en double (aussi dans %(other)s) : chaque leçon a son "
+    "duplicate_lesson_number": N_("Numéro %(number)s en double (aussi dans %(other)s) : chaque leçon a son "
                                   "propre numéro."),
-    "course_without_lessons": _l("Cours sans leçon : ajoutez un dossier 01-nom contenant un texte."),
-    "lesson_without_text": _l("Leçon sans texte : ajoutez child.md, teen.md ou adult.md."),
-    "unknown_age_group": _l("Groupe d'âge inconnu « %(name)s » : les textes s'appellent child.md, teen.md "
+    "course_without_lessons": N_("Cours sans leçon : ajoutez un dossier 01-nom contenant un texte."),
+    "lesson_without_text": N_("Leçon sans texte : ajoutez child.md, teen.md ou adult.md."),
+    "unknown_age_group": N_("Groupe d'âge inconnu « %(name)s » : les textes s'appellent child.md, teen.md "
                             "ou adult.md."),
-    "audience_not_in_course": _l("Texte pour « %(audience)s », mais le cours n'est pas écrit pour ce groupe "
+    "audience_not_in_course": N_("Texte pour « %(audience)s », mais le cours n'est pas écrit pour ce groupe "
                                  "(voir audiences dans course.yml)."),
-    "yaml_error": _l("En-tête YAML illisible : vérifiez la syntaxe à cette ligne."),
-    "yaml_colon": _l("En-tête YAML illisible : un « : » suivi d'un espace n'est pas permis ici ; mettez le "
+    "yaml_error": N_("En-tête YAML illisible : vérifiez la syntaxe à cette ligne."),
+    "yaml_colon": N_("En-tête YAML illisible : un « : » suivi d'un espace n'est pas permis ici ; mettez le "
                      "texte entre guillemets."),
-    "yaml_tab": _l("En-tête YAML illisible : tabulation ; indentez avec des espaces."),
-    "yaml_tag": _l("En-tête YAML illisible : les étiquettes « !… » ne sont pas permises."),
-    "yaml_unclosed": _l("En-tête YAML illisible : guillemet ou crochet jamais fermé."),
-    "yaml_indent": _l("En-tête YAML illisible : indentation incorrecte (alignez les champs et les « - »)."),
-    "not_a_mapping": _l("Les champs s'écrivent « nom: valeur », un par ligne."),
-    "duplicate_field": _l("Champ « %(field)s » écrit deux fois."),
-    "unknown_field": _l("Champ inconnu « %(field)s » (champs possibles : %(allowed)s)."),
-    "missing_field": _l("Champ obligatoire « %(field)s » manquant."),
-    "not_text": _l("« %(field)s » doit être un texte (mettez-le entre guillemets s'il ressemble à un nombre, "
+    "yaml_tab": N_("En-tête YAML illisible : tabulation ; indentez avec des espaces."),
+    "yaml_tag": N_("En-tête YAML illisible : les étiquettes « !… » ne sont pas permises."),
+    "yaml_unclosed": N_("En-tête YAML illisible : guillemet ou crochet jamais fermé."),
+    "yaml_indent": N_("En-tête YAML illisible : indentation incorrecte (alignez les champs et les « - »)."),
+    "not_a_mapping": N_("Les champs s'écrivent « nom: valeur », un par ligne."),
+    "duplicate_field": N_("Champ « %(field)s » écrit deux fois."),
+    "unknown_field": N_("Champ inconnu « %(field)s » (champs possibles : %(allowed)s)."),
+    "missing_field": N_("Champ obligatoire « %(field)s » manquant."),
+    "not_text": N_("« %(field)s » doit être un texte (mettez-le entre guillemets s'il ressemble à un nombre, "
                    "une date ou à true, false, yes, no)."),
-    "empty_text": _l("« %(field)s » est vide."),
-    "too_long": _l("« %(field)s » est trop long : %(max)s caractères au plus."),
-    "not_whole_number": _l("« %(field)s » doit être un nombre entier."),
-    "out_of_range": _l("« %(field)s » doit être compris entre %(min)s et %(max)s."),
-    "not_list_of_text": _l("« %(field)s » doit être une liste de phrases courtes, une par ligne commençant "
+    "empty_text": N_("« %(field)s » est vide."),
+    "too_long": N_("« %(field)s » est trop long : %(max)s caractères au plus."),
+    "not_whole_number": N_("« %(field)s » doit être un nombre entier."),
+    "out_of_range": N_("« %(field)s » doit être compris entre %(min)s et %(max)s."),
+    "not_list_of_text": N_("« %(field)s » doit être une liste de phrases courtes, une par ligne commençant "
                            "par « - »."),
-    "sentence_with_colon": _l("Une phrase de « %(field)s » contient « : » suivi d'un espace : mettez-la entre "
+    "sentence_with_colon": N_("Une phrase de « %(field)s » contient « : » suivi d'un espace : mettez-la entre "
                               "guillemets, par exemple - \"Urgence : 112\"."),
-    "not_yes_no": _l("« %(field)s » doit valoir true ou false."),
-    "bad_audiences": _l("« audiences » doit être une liste parmi child, teen, adult, sans doublon."),
-    "bad_cover": _l("« cover » doit contenir « image » (un fichier à côté de course.yml) et « alt » (sa "
+    "not_yes_no": N_("« %(field)s » doit valoir true ou false."),
+    "bad_audiences": N_("« audiences » doit être une liste parmi child, teen, adult, sans doublon."),
+    "bad_cover": N_("« cover » doit contenir « image » (un fichier à côté de course.yml) et « alt » (sa "
                     "description)."),
-    "missing_front_matter": _l("En-tête manquant : le texte commence par une ligne « --- », puis les champs "
+    "missing_front_matter": N_("En-tête manquant : le texte commence par une ligne « --- », puis les champs "
                                "(title, minutes…), puis une ligne « --- »."),
-    "front_matter_not_closed": _l("En-tête jamais fermé : ajoutez une ligne « --- » après les champs."),
-    "empty_body": _l("Le texte de la leçon est vide."),
-    "image_bad_name": _l("Image « %(src)s » : donnez le nom d'un fichier placé à côté du texte (lettres, "
+    "front_matter_not_closed": N_("En-tête jamais fermé : ajoutez une ligne « --- » après les champs."),
+    "empty_body": N_("Le texte de la leçon est vide."),
+    "image_bad_name": N_("Image « %(src)s » : donnez le nom d'un fichier placé à côté du texte (lettres, "
                          "chiffres, tirets ; .png, .jpg, .gif ou .webp)."),
-    "image_missing": _l("Image « %(src)s » introuvable dans %(folder)s."),
-    "image_not_image": _l("« %(src)s » n'est pas une image lisible (PNG, JPEG, GIF ou WebP)."),
-    "image_too_large": _l("Image « %(src)s » trop lourde : 5 Mo au plus."),
-    "image_too_many_pixels": _l("Image « %(src)s » trop grande : 16 millions de pixels au plus."),
-}
+    "image_missing": N_("Image « %(src)s » introuvable dans %(folder)s."),
+    "image_not_image": N_("« %(src)s » n'est pas une image lisible (PNG, JPEG, GIF ou WebP)."),
+    "image_too_large": N_("Image « %(src)s » trop lourde : 5 Mo au plus."),
+    "image_too_many_pixels": N_("Image « %(src)s » trop grande : 16 millions de pixels au plus."),
+}, markdown.MESSAGES)
 
 
-@dataclass(frozen=True)
-class LoadProblem:
+def load_problem(path: Path, line: int | None, code: str, params: Mapping[str, Any] | None = None) -> Problem:
     """A problem in a file: ``path:line: message`` (line None: the whole file or folder)."""
-
-    path: Path
-    line: int | None
-    code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def message(self) -> str:
-        template = MESSAGES.get(self.code) or markdown.MESSAGES[self.code]
-        return template % dict(self.params)
-
-    def display(self, base: Path | None = None) -> str:
-        path = self.path
-        if base is not None and path.is_relative_to(base):
-            path = path.relative_to(base)
-        where = f"{path}:{self.line}" if self.line else f"{path}"
-        return f"{where}: {self.message}"
-
-    def __str__(self) -> str:
-        return self.display()
+    return MESSAGES.problem(code, params, file=path, line=line)
 
 
-@dataclass(frozen=True)
-class FieldProblem:
+def field_problem(name: str, code: str, params: Mapping[str, Any] | None = None) -> Problem:
     """A problem with one field's value; the browser editor shows it next to the field."""
-
-    field: str
-    code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def message(self) -> str:
-        return MESSAGES[self.code] % {"field": self.field, **self.params}
+    return MESSAGES.problem(code, {"field": name, **(params or {})}, field=name)
 
 
 # --- what a pack holds ----------------------------------------------------------------------
@@ -199,7 +165,7 @@ class Pack:
 
     root: Path | None
     courses: list[CourseSource] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     files: int = 0
 
     @property
@@ -214,44 +180,44 @@ def _is_whole_number(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check_text(name: str, value: Any, *, maximum: int, required: bool = True) -> list[FieldProblem]:
+def check_text(name: str, value: Any, *, maximum: int, required: bool = True) -> list[Problem]:
     if value is None and not required:
         return []
     if not isinstance(value, str):
-        return [FieldProblem(name, "not_text")]
+        return [field_problem(name, "not_text")]
     if required and not value.strip():
-        return [FieldProblem(name, "empty_text")]
+        return [field_problem(name, "empty_text")]
     if len(value) > maximum:
-        return [FieldProblem(name, "too_long", {"max": maximum})]
+        return [field_problem(name, "too_long", {"max": maximum})]
     return []
 
 
-def check_whole_number(name: str, value: Any, bounds: tuple[int, int]) -> list[FieldProblem]:
+def check_whole_number(name: str, value: Any, bounds: tuple[int, int]) -> list[Problem]:
     if not _is_whole_number(value):
-        return [FieldProblem(name, "not_whole_number")]
+        return [field_problem(name, "not_whole_number")]
     if not bounds[0] <= value <= bounds[1]:
-        return [FieldProblem(name, "out_of_range", {"min": bounds[0], "max": bounds[1]})]
+        return [field_problem(name, "out_of_range", {"min": bounds[0], "max": bounds[1]})]
     return []
 
 
-def check_sentences(name: str, value: Any, *, maximum: int = SENTENCE_MAX) -> list[FieldProblem]:
+def check_sentences(name: str, value: Any, *, maximum: int = SENTENCE_MAX) -> list[Problem]:
     """A list of short texts. A problem with one item carries its ``index``."""
     if value is None:
         return []
     if not isinstance(value, list):
-        return [FieldProblem(name, "not_list_of_text")]
+        return [field_problem(name, "not_list_of_text")]
     for index, item in enumerate(value):
         if isinstance(item, dict):  # "- Urgence : 112" reads as a mapping in YAML
-            return [FieldProblem(name, "sentence_with_colon", {"index": index})]
+            return [field_problem(name, "sentence_with_colon", {"index": index})]
         if not isinstance(item, str) or not item.strip():
-            return [FieldProblem(name, "not_list_of_text", {"index": index})]
+            return [field_problem(name, "not_list_of_text", {"index": index})]
         if len(item) > maximum:
-            return [FieldProblem(name, "too_long", {"max": maximum, "index": index})]
+            return [field_problem(name, "too_long", {"max": maximum, "index": index})]
     return []
 
 
 def check_lesson_fields(*, title: Any, minutes: Any, objectives: Any = None,
-                        key_facts: Any = None) -> list[FieldProblem]:
+                        key_facts: Any = None) -> list[Problem]:
     """The front matter rules of a lesson text (the editor's form uses them too)."""
     return [*check_text("title", title, maximum=TITLE_MAX),
             *check_whole_number("minutes", minutes, MINUTES_RANGE),
@@ -259,10 +225,10 @@ def check_lesson_fields(*, title: Any, minutes: Any, objectives: Any = None,
             *check_sentences("key_facts", key_facts)]
 
 
-def check_audiences(value: Any) -> list[FieldProblem]:
+def check_audiences(value: Any) -> list[Problem]:
     if (not isinstance(value, list) or not value or len(set(value)) != len(value)
-            or not all(isinstance(item, str) and item in AGE_GROUPS for item in value)):
-        return [FieldProblem("audiences", "bad_audiences")]
+            or not all(isinstance(item, str) and age_groups.is_group(item) for item in value)):
+        return [field_problem("audiences", "bad_audiences")]
     return []
 
 
@@ -276,7 +242,7 @@ class _Fields:
     nodes: dict[str, yaml.Node]  # field → its value's node (lines of list items)
     first_line: int
 
-    def line_of(self, problem: FieldProblem, default: int) -> int:
+    def line_of(self, problem: Problem, default: int) -> int:
         node = self.nodes.get(problem.field)
         index = problem.params.get("index")
         if isinstance(node, yaml.SequenceNode) and isinstance(index, int) and index < len(node.value):
@@ -302,7 +268,7 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
 
 
 def _read_fields(text: str, path: Path, first_line: int, allowed: tuple[str, ...],
-                 problems: list[LoadProblem]) -> _Fields | None:
+                 problems: list[Problem]) -> _Fields | None:
     """Parse a YAML mapping; ``first_line`` is the file line of the text's first line."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -310,10 +276,10 @@ def _read_fields(text: str, path: Path, first_line: int, allowed: tuple[str, ...
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = first_line + mark.line if mark is not None else first_line
-        problems.append(LoadProblem(path, line, _yaml_problem(error)))
+        problems.append(load_problem(path, line, _yaml_problem(error)))
         return None
     if not isinstance(node, yaml.MappingNode) or not isinstance(values, dict):
-        problems.append(LoadProblem(path, first_line, "not_a_mapping"))
+        problems.append(load_problem(path, first_line, "not_a_mapping"))
         return None
     lines: dict[str, int] = {}
     nodes: dict[str, yaml.Node] = {}
@@ -322,33 +288,32 @@ def _read_fields(text: str, path: Path, first_line: int, allowed: tuple[str, ...
         nodes.setdefault(key, value_node)
         line = first_line + key_node.start_mark.line
         if key in lines:
-            problems.append(LoadProblem(path, line, "duplicate_field", {"field": key}))
+            problems.append(load_problem(path, line, "duplicate_field", {"field": key}))
         elif key not in allowed:
-            problems.append(LoadProblem(path, line, "unknown_field",
+            problems.append(load_problem(path, line, "unknown_field",
                                         {"field": key, "allowed": ", ".join(allowed)}))
         lines.setdefault(key, line)
     return _Fields(values={str(key): value for key, value in values.items()}, lines=lines, nodes=nodes,
                    first_line=first_line)
 
 
-def _field_problems(path: Path, fields: _Fields, found: list[FieldProblem], *, default_line: int,
-                    problems: list[LoadProblem]) -> None:
+def _field_problems(path: Path, fields: _Fields, found: list[Problem], *, default_line: int,
+                    problems: list[Problem]) -> None:
     for problem in found:
-        problems.append(LoadProblem(path, fields.line_of(problem, default_line), problem.code,
-                                    {"field": problem.field, **problem.params}))
+        problems.append(problem.at(file=path, line=fields.line_of(problem, default_line)))
 
 
-def _read_text_file(path: Path, problems: list[LoadProblem]) -> str | None:
+def _read_text_file(path: Path, problems: list[Problem]) -> str | None:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        problems.append(LoadProblem(path, None, "unreadable", {"error": error.strerror or str(error)}))
+        problems.append(load_problem(path, None, "unreadable", {"error": error.strerror or str(error)}))
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[:error.start].count(b"\n") + 1
-        problems.append(LoadProblem(path, line, "not_utf8"))
+        problems.append(load_problem(path, line, "not_utf8"))
         return None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
@@ -363,9 +328,9 @@ class _Images:
         self.cache: dict[Path, ImageFile | str] = {}
 
     def load(self, folder: Path, src: str, where: Path, line: int | None,
-             problems: list[LoadProblem]) -> ImageFile | None:
+             problems: list[Problem]) -> ImageFile | None:
         if not IMAGE_NAME.fullmatch(src):
-            problems.append(LoadProblem(where, line, "image_bad_name", {"src": src[:80]}))
+            problems.append(load_problem(where, line, "image_bad_name", {"src": src[:80]}))
             return None
         path = folder / src
         if path not in self.cache:
@@ -373,7 +338,7 @@ class _Images:
         found = self.cache[path]
         if isinstance(found, str):
             params = {"src": src, "folder": f"{folder.name}/"}
-            problems.append(LoadProblem(where, line, found, params))
+            problems.append(load_problem(where, line, found, params))
             return None
         return found
 
@@ -424,9 +389,9 @@ def read_pack(path: Path, *, on_file: Callable[[Path], None] | None = None) -> P
     """Read and check every course under ``path``; ``on_file`` is called after each file."""
     path = Path(path)
     if not path.exists():
-        return Pack(root=path, problems=[LoadProblem(path, None, "path_not_found")])
+        return Pack(root=path, problems=[load_problem(path, None, "path_not_found")])
     if not path.is_dir():
-        return Pack(root=path, problems=[LoadProblem(path, None, "not_a_folder")])
+        return Pack(root=path, problems=[load_problem(path, None, "not_a_folder")])
     root, folders = course_folders(path)
     reading = Pack(root=root)
     images = _Images()
@@ -442,27 +407,27 @@ def _read_course(folder: Path, images: _Images, reading: Pack, tick) -> CourseSo
     problems = reading.problems
     slug_ok = bool(SLUG.fullmatch(folder.name)) and len(folder.name) <= SLUG_MAX
     if not slug_ok:
-        problems.append(LoadProblem(folder, None, "bad_course_folder", {"name": folder.name}))
+        problems.append(load_problem(folder, None, "bad_course_folder", {"name": folder.name}))
     course_file = folder / COURSE_FILE
     course = None
     if not course_file.is_file():
-        problems.append(LoadProblem(course_file, None, "missing_course_file"))
+        problems.append(load_problem(course_file, None, "missing_course_file"))
     else:
         reading.files += 1
         course = _read_course_file(course_file, folder, images, problems)
         tick(course_file)
-    lessons = _read_lessons(folder, course.audiences if course else list(AGE_GROUPS), images, reading,
+    lessons = _read_lessons(folder, course.audiences if course else list(age_groups.ALL), images, reading,
                             tick)
     if course is None or not slug_ok:
         return None
     if not lessons:
-        problems.append(LoadProblem(course_file, None, "course_without_lessons"))
+        problems.append(load_problem(course_file, None, "course_without_lessons"))
     course.lessons = lessons
     return course
 
 
 def _read_course_file(path: Path, folder: Path, images: _Images,
-                      problems: list[LoadProblem]) -> CourseSource | None:
+                      problems: list[Problem]) -> CourseSource | None:
     text = _read_text_file(path, problems)
     if text is None:
         return None
@@ -470,20 +435,20 @@ def _read_course_file(path: Path, folder: Path, images: _Images,
     if fields is None:
         return None
     values = fields.values
-    found: list[FieldProblem] = []
+    found: list[Problem] = []
     if "title" not in values:
-        found.append(FieldProblem("title", "missing_field"))
+        found.append(field_problem("title", "missing_field"))
     else:
         found += check_text("title", values["title"], maximum=TITLE_MAX)
     summary = values.get("summary", "")
     found += check_text("summary", summary, maximum=SUMMARY_MAX, required=False)
     order = values.get("order", 0)
     found += check_whole_number("order", order, ORDER_RANGE)
-    audiences = values.get("audiences", list(AGE_GROUPS))
+    audiences = values.get("audiences", list(age_groups.ALL))
     found += check_audiences(audiences)
     published = values.get("published", True)
     if not isinstance(published, bool):
-        found.append(FieldProblem("published", "not_yes_no"))
+        found.append(field_problem("published", "not_yes_no"))
     found += check_sentences("credits", values.get("credits"), maximum=CREDIT_MAX)
     before = len(problems)
     _field_problems(path, fields, found, default_line=1, problems=problems)
@@ -494,9 +459,9 @@ def _read_course_file(path: Path, folder: Path, images: _Images,
         line = fields.lines.get("cover", 1)
         if (not isinstance(spec, dict) or set(spec) - {"image", "alt"} or not isinstance(spec.get("image"), str)
                 or not isinstance(spec.get("alt"), str) or not spec["alt"].strip()):
-            problems.append(LoadProblem(path, line, "bad_cover"))
+            problems.append(load_problem(path, line, "bad_cover"))
         elif len(spec["alt"]) > ALT_MAX:
-            problems.append(LoadProblem(path, line, "too_long", {"field": "cover.alt", "max": ALT_MAX}))
+            problems.append(load_problem(path, line, "too_long", {"field": "cover.alt", "max": ALT_MAX}))
         else:
             cover = images.load(folder, spec["image"], path, line, problems)
             cover_alt = spec["alt"].strip()
@@ -517,14 +482,14 @@ def _read_lessons(folder: Path, audiences: list[str], images: _Images, reading: 
     for lesson_folder in _visible_dirs(folder):
         match = LESSON_FOLDER.fullmatch(lesson_folder.name)
         if not match or len(match.group(2)) > SLUG_MAX:
-            problems.append(LoadProblem(lesson_folder, None, "bad_lesson_folder", {"name": lesson_folder.name}))
+            problems.append(load_problem(lesson_folder, None, "bad_lesson_folder", {"name": lesson_folder.name}))
             continue
         number, slug = int(match.group(1)), match.group(2)
         if slug in by_slug:
-            problems.append(LoadProblem(lesson_folder, None, "duplicate_lesson_slug",
+            problems.append(load_problem(lesson_folder, None, "duplicate_lesson_slug",
                                         {"slug": slug, "other": by_slug[slug].name}))
         if number in by_number:
-            problems.append(LoadProblem(lesson_folder, None, "duplicate_lesson_number",
+            problems.append(load_problem(lesson_folder, None, "duplicate_lesson_number",
                                         {"number": match.group(1), "other": by_number[number].name}))
         by_slug.setdefault(slug, lesson_folder)
         by_number.setdefault(number, lesson_folder)
@@ -533,17 +498,17 @@ def _read_lessons(folder: Path, audiences: list[str], images: _Images, reading: 
         for text_path in texts:
             reading.files += 1
             audience = text_path.stem
-            if audience not in AGE_GROUPS:
-                problems.append(LoadProblem(text_path, None, "unknown_age_group", {"name": text_path.name}))
+            if not age_groups.is_group(audience):
+                problems.append(load_problem(text_path, None, "unknown_age_group", {"name": text_path.name}))
             else:
                 if audience not in audiences:
-                    problems.append(LoadProblem(text_path, None, "audience_not_in_course", {"audience": audience}))
+                    problems.append(load_problem(text_path, None, "audience_not_in_course", {"audience": audience}))
                 text = read_lesson_text(text_path, audience, images, problems)
                 if text is not None:
                     lesson.texts[audience] = text
             tick(text_path)
         if not texts:
-            problems.append(LoadProblem(lesson_folder, None, "lesson_without_text"))
+            problems.append(load_problem(lesson_folder, None, "lesson_without_text"))
         lessons.append(lesson)
     return lessons
 
@@ -560,7 +525,7 @@ def split_front_matter(text: str) -> tuple[str, str, int] | str:
 
 
 def read_lesson_text(path: Path, audience: str, images: _Images | None = None,
-                     problems: list[LoadProblem] | None = None) -> LessonText | None:
+                     problems: list[Problem] | None = None) -> LessonText | None:
     """Read and check one lesson text; its images are looked up beside it."""
     problems = problems if problems is not None else []
     images = images or _Images()
@@ -569,14 +534,14 @@ def read_lesson_text(path: Path, audience: str, images: _Images | None = None,
         return None
     parts = split_front_matter(text)
     if isinstance(parts, str):
-        problems.append(LoadProblem(path, 1, parts))
+        problems.append(load_problem(path, 1, parts))
         return None
     front, body, body_line = parts
     before = len(problems)
     fields = _read_fields(front, path, 2, LESSON_FIELDS, problems)
     if fields is not None:
         values = fields.values
-        found = [FieldProblem(name, "missing_field") for name in ("title", "minutes") if name not in values]
+        found = [field_problem(name, "missing_field") for name in ("title", "minutes") if name not in values]
         if "title" in values:
             found += check_text("title", values["title"], maximum=TITLE_MAX)
         if "minutes" in values:
@@ -586,7 +551,7 @@ def read_lesson_text(path: Path, audience: str, images: _Images | None = None,
         _field_problems(path, fields, found, default_line=1, problems=problems)
 
     if not body.strip():
-        problems.append(LoadProblem(path, body_line, "empty_body"))
+        problems.append(load_problem(path, body_line, "empty_body"))
     # Images: by file name in the files, by media reference once checked.
     offset = body_line - 1
     used: list[ImageFile] = []
@@ -609,7 +574,7 @@ def read_lesson_text(path: Path, audience: str, images: _Images | None = None,
         params = dict(problem.params)
         if params.get("src") in file_names:  # name the image as the file does, not by its hash
             params["src"] = file_names[params["src"]]
-        problems.append(LoadProblem(path, problem.line + offset if problem.line else None, problem.code, params))
+        problems.append(problem.at(file=path, line=problem.line + offset if problem.line else None, params=params))
     if len(problems) > before or fields is None:
         return None
     values = fields.values

@@ -57,9 +57,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-TARGETS = {"child": 70.0, "teen": 55.0, "adult": 40.0}
-# Only the child's text warns: children cannot push through a text that is too hard.
-WARN_AUDIENCES = frozenset({"child"})
+from learnapp.core import age_groups
+
+# Each age group's target and whether missing it warns: see ``age_groups.GROUPS``.
+TARGETS = {group.code: group.reading_target for group in age_groups.GROUPS}
 
 BANDS = (  # (lowest score, code): the first band whose lowest score is reached
     (90.0, "very_easy"),
@@ -269,8 +270,9 @@ def band(score: float) -> str:
 
 def verdict(markdown: str, audience: str) -> Verdict:
     """The gauge for one age group's text: score, target, and whether to warn."""
-    target = TARGETS.get(audience, TARGETS["adult"])
+    group = age_groups.BY_CODE.get(audience) or age_groups.get(age_groups.DEFAULT)
+    target = group.reading_target
     result = measure(markdown)
     meets = result is None or result.score >= target
     return Verdict(readability=result, audience=audience, target=target, meets_target=meets,
-                   warn=not meets and audience in WARN_AUDIENCES)
+                   warn=not meets and group.warn_if_hard)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import load_only
 
+from learnapp.core import age_groups
 from learnapp.courses import rules
 from learnapp.courses.models import Course, Lesson, LessonVersion
 from learnapp.extensions import db
@@ -38,22 +39,22 @@ class LessonRef:
 
 @dataclass
 class OutlineItem:
-    """One lesson of a course as a reader of ``wanted`` age group sees it."""
+    """One lesson of a course as a reader of ``reader_group`` age group sees it."""
 
     lesson: LessonRef
-    wanted: str
+    reader_group: str
     texts: dict[str, TextRef] = field(default_factory=dict)  # every current text, by group
 
     @property
     def text(self) -> TextRef:
-        return self.texts[rules.nearest_text(self.wanted, self.texts)]
+        return self.texts[rules.nearest_text(self.reader_group, self.texts)]
 
     @property
     def is_fallback(self) -> bool:
-        return self.wanted not in self.texts
+        return self.reader_group not in self.texts
 
     def missing(self, course: Course) -> list[str]:
-        return rules.missing_audiences(course.audiences or rules.AUDIENCES, self.texts)
+        return age_groups.missing(course.audiences or age_groups.ALL, self.texts)
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,8 @@ def _outline_statement():
 _OUTLINE = _outline_statement()
 
 
-def outline(course: Course, wanted: str) -> list[OutlineItem]:
-    """The lessons of a course in order, each with its current texts and the one ``wanted`` gets.
+def outline(course: Course, reader_group: str) -> list[OutlineItem]:
+    """The lessons of a course in order, each with its current texts and the one ``reader_group`` gets.
 
     One query of plain columns (no bodies). Lessons without any text yet (being written in the
     office) are left out.
@@ -111,11 +112,12 @@ def outline(course: Course, wanted: str) -> list[OutlineItem]:
     items: dict[int, OutlineItem] = {}
     for lesson_id, slug, position, version_id, audience, number, title, minutes in db.session.execute(
             _OUTLINE, {"course_id": course.id}):
-        if audience not in rules.AUDIENCES:
+        if not age_groups.is_group(audience):
             continue
         item = items.get(lesson_id)
         if item is None:
-            item = items[lesson_id] = OutlineItem(lesson=LessonRef(lesson_id, slug, position), wanted=wanted)
+            item = items[lesson_id] = OutlineItem(lesson=LessonRef(lesson_id, slug, position),
+                                                  reader_group=reader_group)
         item.texts[audience] = TextRef(version_id, lesson_id, audience, number, title, minutes)
     return list(items.values())
 

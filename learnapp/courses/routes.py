@@ -14,12 +14,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from learnapp.core import age_groups
 from learnapp.core.access import login_required, public
 from learnapp.core.errors import fail
-from learnapp.core.i18n import _, _l
-from learnapp.core.templating import PARIS
+from learnapp.core.i18n import _
 from learnapp.courses import progress, reading, rules
-from learnapp.courses.forms import AUDIENCE_LABELS
 from learnapp.courses.models import Course, Lesson, LessonVersion
 from learnapp.db import utcnow
 from learnapp.extensions import db
@@ -30,14 +29,6 @@ AUDIENCE_PARAM = "audience"
 # Who may switch to another age group's text, and who may open an unpublished course.
 PREVIEW_ROLES = ("staff", "teacher", "admin")
 DRAFT_ROLES = ("staff", "admin")
-
-# "The text written for …", used when a lesson falls back to another group's text.
-AUDIENCE_FOR = {
-    rules.CHILD: _l("les enfants"),
-    rules.TEEN: _l("les adolescents"),
-    rules.ADULT: _l("les adultes"),
-}
-
 
 def _has_any_role(roles) -> bool:
     return current_user.is_authenticated and any(current_user.has_role(role) for role in roles)
@@ -50,14 +41,14 @@ def _reader() -> tuple[str, str | None]:
     staff, teachers and admins may use it: learners always read their own group's text.
     """
     raw = request.args.get(AUDIENCE_PARAM, "")
-    if raw and raw not in rules.AUDIENCES:
+    if raw and not age_groups.is_group(raw):
         fail(400, _("Ce groupe d'âge n'existe pas. Choisissez « child » (enfants), « teen » "
                     "(adolescents) ou « adult » (adultes)."))
     if raw and _has_any_role(PREVIEW_ROLES):
         return raw, raw
     if current_user.is_authenticated:
-        return current_user.age_group(utcnow().astimezone(PARIS).date()), None
-    return rules.ADULT, None
+        return current_user.age_group(utcnow()), None
+    return age_groups.DEFAULT, None
 
 
 def _course_or_404(slug: str) -> Course:
@@ -67,14 +58,15 @@ def _course_or_404(slug: str) -> Course:
     return course
 
 
-def _page_context(wanted: str, previewing: str | None) -> dict:
+def _page_context(reader_group: str, previewing: str | None) -> dict:
     return {
-        "wanted": wanted,
+        "reader_group": reader_group,
+        "simple_pages": age_groups.get(reader_group).simple_pages,
         "previewing": previewing,
         "can_preview": _has_any_role(PREVIEW_ROLES),
-        "audience_labels": AUDIENCE_LABELS,
-        "audience_for": AUDIENCE_FOR,
-        "body_class": "reader-child" if wanted == rules.CHILD else "",
+        "group_labels": age_groups.labels(),
+        "group_in_sentence": age_groups.in_sentence(),
+        "body_class": "reader-child" if age_groups.get(reader_group).simple_pages else "",
         "preview_args": {AUDIENCE_PARAM: previewing} if previewing else {},
     }
 
@@ -82,40 +74,40 @@ def _page_context(wanted: str, previewing: str | None) -> dict:
 @bp.get("/")
 @public
 def catalogue():
-    wanted, previewing = _reader()
+    reader_group, previewing = _reader()
     courses = reading.published_courses()
     ids = [course.id for course in courses]
     return render_template(
         "courses/catalogue.html", courses=courses, lesson_counts=reading.lesson_counts(ids),
         done_counts=progress.done_counts(current_user, ids), covers=reading.covers(courses),
-        **_page_context(wanted, previewing))
+        **_page_context(reader_group, previewing))
 
 
 @bp.get("/<slug>")
 @public
 def course(slug: str):
-    wanted, previewing = _reader()
+    reader_group, previewing = _reader()
     course = _course_or_404(slug)
-    items = reading.outline(course, wanted)
+    items = reading.outline(course, reader_group)
     rows = progress.marks(current_user, course)
     summary = progress.summarise([item.lesson.id for item in items], rows)
     by_id = {item.lesson.id: item for item in items}
     gaps = []
     if _has_any_role(DRAFT_ROLES):
-        gaps = [(item, [str(AUDIENCE_FOR[audience]) for audience in missing])
+        gaps = [(item, [str(age_groups.in_sentence()[group]) for group in missing])
                 for item in items if (missing := item.missing(course))]
     return render_template(
         "courses/course.html", course=course, items=items, summary=summary,
         next_item=by_id.get(summary.next_lesson_id), gaps=gaps,
-        cover=reading.covers([course]).get(course.id), **_page_context(wanted, previewing))
+        cover=reading.covers([course]).get(course.id), **_page_context(reader_group, previewing))
 
 
 @bp.get("/<slug>/<lesson_slug>")
 @public
 def lesson(slug: str, lesson_slug: str):
-    wanted, previewing = _reader()
+    reader_group, previewing = _reader()
     course = _course_or_404(slug)
-    items = reading.outline(course, wanted)
+    items = reading.outline(course, reader_group)
     index = next((i for i, item in enumerate(items) if item.lesson.slug == lesson_slug), None)
     if index is None:
         fail(404, _("Cette leçon n'existe pas dans ce cours."))
@@ -132,7 +124,7 @@ def lesson(slug: str, lesson_slug: str):
         position=index + 1, total=len(items),
         previous=items[index - 1] if index > 0 else None,
         following=items[index + 1] if index + 1 < len(items) else None,
-        saves_progress=saves_progress, **_page_context(wanted, previewing))
+        saves_progress=saves_progress, **_page_context(reader_group, previewing))
     if saves_progress and (row is None or rules.view_needs_recording(
             row.last_version_id, row.last_seen_at, version.id, utcnow())):
         _record_view(version)
@@ -165,7 +157,7 @@ def mark_done(slug: str, lesson_slug: str):
         fail(400, _("Nous ne savons pas quel texte vous avez lu. Rechargez la page et recommencez."))
 
     completed = progress.mark_done(current_user, lesson, version, utcnow())
-    items = reading.outline(course, current_user.age_group(utcnow().astimezone(PARIS).date()))
+    items = reading.outline(course, current_user.age_group(utcnow()))
     summary = progress.course_progress(current_user, course, [item.lesson.id for item in items])
     db.session.commit()
 

@@ -9,17 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from learnapp.auth.rules import ADULT, CHILD, TEEN
-from learnapp.auth.rules import AGE_GROUPS as AUDIENCES
-
-# The nearest suitable text when a lesson lacks the learner's own (docs/content-format.md):
-# a child gets the teen text, then the adult; a teen the adult, then the child; an adult the
-# teen, then the child.
-PREFERENCES: dict[str, tuple[str, str, str]] = {
-    CHILD: (CHILD, TEEN, ADULT),
-    TEEN: (TEEN, ADULT, CHILD),
-    ADULT: (ADULT, TEEN, CHILD),
-}
+from learnapp.core import age_groups
 
 # A learner's state in one lesson.
 NOT_STARTED = "todo"
@@ -30,27 +20,16 @@ DONE = "done"
 VIEW_REFRESH = timedelta(minutes=1)
 
 
-def nearest_text(audience: str, available: Iterable[str]) -> str | None:
-    """The age group whose text ``audience`` should read among the ``available`` ones.
-
-    ``None`` when the lesson has no text at all. Raises ``ValueError`` for an unknown group.
-    """
-    try:
-        preferences = PREFERENCES[audience]
-    except KeyError:
-        raise ValueError(f"unknown age group: {audience!r}") from None
-    present = set(available)
-    for candidate in preferences:
-        if candidate in present:
-            return candidate
-    return None
+def nearest_text(group: str, available: Iterable[str]) -> str | None:
+    """The age group whose text a reader of ``group`` reads among the ``available`` ones
+    (their own, else the nearest: ``age_groups``). ``None`` when the lesson has no text at all.
+    Raises ``ValueError`` for an unknown group."""
+    return age_groups.nearest(group, available)
 
 
-def missing_audiences(course_audiences: Iterable[str], available: Iterable[str]) -> list[str]:
-    """The groups a course is written for that a lesson has no text for, in the usual order."""
-    wanted = set(course_audiences)
-    present = set(available)
-    return [audience for audience in AUDIENCES if audience in wanted and audience not in present]
+def missing_texts(course_groups: Iterable[str], available: Iterable[str]) -> list[str]:
+    """The groups a course is written for that a lesson has no text for, in display order."""
+    return age_groups.missing(course_groups, available)
 
 
 @dataclass(frozen=True)

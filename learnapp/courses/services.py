@@ -13,9 +13,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from learnapp.auth.rules import AGE_GROUPS
-from learnapp.core import markdown
-from learnapp.courses.loader import CourseSource, FieldProblem, ImageFile, LessonText, Pack, check_lesson_fields
+from learnapp.core import age_groups, markdown
+from learnapp.core.problems import Problem
+from learnapp.courses.loader import CourseSource, ImageFile, LessonText, Pack, check_lesson_fields
 from learnapp.courses.models import Course, Lesson, LessonVersion
 from learnapp.extensions import db
 from learnapp.media.models import MediaAsset
@@ -27,7 +27,7 @@ SOURCES = ("files", "editor", "restore")
 class InvalidLessonText(ValueError):
     """The text cannot be stored: ``problems`` lists why (field problems and Markdown problems)."""
 
-    def __init__(self, problems: list[FieldProblem | markdown.Problem]):
+    def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(problem.message for problem in problems))
         self.problems = problems
 
@@ -80,12 +80,12 @@ def add_lesson_version(lesson: Lesson, audience: str, *, title: str, minutes: in
     :class:`InvalidLessonText` when a field or the Markdown has a problem (nothing is added).
     Images are named ``media:<sha256>.<ext>`` (see learnapp.core.markdown).
     """
-    if audience not in AGE_GROUPS:
+    if not age_groups.is_group(audience):
         raise ValueError(f"unknown audience {audience!r}")
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     objectives, key_facts = list(objectives or []), list(key_facts or [])
-    problems: list[FieldProblem | markdown.Problem] = list(check_lesson_fields(
+    problems: list[Problem] = list(check_lesson_fields(
         title=title, minutes=minutes, objectives=objectives, key_facts=key_facts))
     rendered = markdown.render(body_markdown)
     problems += rendered.problems

@@ -22,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from learnapp.core import age_groups
+
 MAX_BYTES = 1024 * 1024  # a GIFT file larger than this is refused before parsing
 MAX_QUESTIONS = 1000
 MAX_TEXT = 10_000  # characters of a prompt, an answer or a feedback
@@ -759,7 +761,7 @@ def parse_gift(text: str, *, tiers: list[int] | None = None, audiences: list[str
         seen_keys[key] = start
 
         question_dict = {"id": key, "type": data.pop("type"), "tiers": list(tiers or [1]),
-                         "audiences": list(audiences or ["adult"])}
+                         "audiences": list(audiences or [age_groups.ADULT])}
         if lesson:
             question_dict["lesson"] = lesson
         all_tags = list(dict.fromkeys([*(tags or []), *(t for t in meta_tags if t)]))

@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from learnapp.core import age_groups
 from learnapp.db import utcnow
 from learnapp.extensions import db
 from learnapp.quizzes import gift, gift_import
@@ -29,7 +30,7 @@ def describe(problem: gift.GiftProblem) -> str:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--course", "course_slug", required=True, help="The course's slug.")
 @click.option("--tier", type=int, required=True, help="The tier number the questions serve.")
-@click.option("--audience", "audiences", multiple=True, type=click.Choice(gift_import.AUDIENCES),
+@click.option("--audience", "audiences", multiple=True, type=click.Choice(age_groups.ALL),
               help="Age group the questions serve; may be given several times (default: adult).")
 @click.option("--lesson", default=None, help="Slug of the lesson the questions check (optional).")
 @click.option("--dry-run", is_flag=True, help="Read and check only: nothing is written.")

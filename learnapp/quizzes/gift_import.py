@@ -18,12 +18,12 @@ from pathlib import PurePath
 
 from sqlalchemy import select
 
+from learnapp.core import age_groups
 from learnapp.extensions import db
 from learnapp.quizzes import gift
 from learnapp.quizzes.models import QuizTier
 
-AUDIENCES = ("child", "teen", "adult")
-DEFAULT_AUDIENCES = ("adult",)
+DEFAULT_AUDIENCES = (age_groups.ADULT,)
 
 
 class ImportSetupError(ValueError):
@@ -55,7 +55,7 @@ def tier_numbers(course) -> list[int]:
 def check_setup(course, tier: int, audiences: Sequence[str]) -> None:
     if tier not in tier_numbers(course):
         raise ImportSetupError("unknown_tier", tier=tier)
-    unknown = [a for a in audiences if a not in AUDIENCES]
+    unknown = [a for a in audiences if not age_groups.is_group(a)]
     if unknown or not audiences:
         raise ImportSetupError("bad_audience", audiences=", ".join(unknown))
 

@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
-from learnapp.core import markdown
+from learnapp.core import age_groups, markdown
 from learnapp.media.images import ImageError, load_image_file
-from learnapp.quizzes import rules, types
+from learnapp.quizzes import types
 
 
 def _l(text: str) -> str:
@@ -391,7 +391,7 @@ def build_question(raw: Any, *, tier_numbers: set[int] | None, lesson_slugs: set
     audiences = raw.get("audiences")
     if "audiences" in raw and (
             not isinstance(audiences, list) or not audiences or len(set(map(repr, audiences))) != len(audiences)
-            or not all(isinstance(a, str) and a in rules.AUDIENCES for a in audiences)):
+            or not all(isinstance(a, str) and age_groups.is_group(a) for a in audiences)):
         found.append((("audiences",), "bad_audiences", {}, None))
     lesson = raw.get("lesson")
     if lesson is not None:
@@ -425,7 +425,7 @@ def build_question(raw: Any, *, tier_numbers: set[int] | None, lesson_slugs: set
         return None, sorted(problems, key=lambda problem: problem.line or 0)
 
     tags = [" ".join(t.split()) for t in tags]
-    content = {"type": type_name, "tiers": sorted(tiers), "audiences": [a for a in rules.AUDIENCES if a in audiences],
+    content = {"type": type_name, "tiers": sorted(tiers), "audiences": age_groups.ordered(audiences),
                "lesson": lesson, "tags": tags, "prompt": prompt_md, "explanation": explanation_md,
                "definition": definition}
     spec = QuestionSpec(key=key, type=type_name, tiers=content["tiers"], audiences=content["audiences"],

@@ -13,9 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-# When a tier has no question at all for the learner's age group, the nearest group's
-# questions are drawn, as for lessons (docs/content-format.md).
-from learnapp.courses.rules import ADULT, AUDIENCES, CHILD, PREFERENCES, TEEN  # noqa: F401
+from learnapp.core import age_groups
+
+# The quizzes' own names for the age groups, kept until services.py, routes.py and staff.py ask
+# ``learnapp.core.age_groups`` directly.
+CHILD, TEEN, ADULT = age_groups.CHILD, age_groups.TEEN, age_groups.ADULT
+AUDIENCES = age_groups.ALL
 
 # Attempt statuses.
 OPEN = "open"
@@ -63,12 +66,11 @@ def item_random(seed: int, position: int) -> random.Random:
 
 def audience_to_draw(learner: str, available: Iterable[str]) -> str | None:
     """The age group whose questions a learner of group ``learner`` gets, given the groups the
-    tier has questions for: their own, else the nearest one. ``None``: no question at all."""
-    present = set(available)
-    for candidate in PREFERENCES.get(learner, (learner,)):
-        if candidate in present:
-            return candidate
-    return None
+    tier has questions for: their own, else the nearest one, as for lessons (``age_groups``).
+    ``None``: no question at all."""
+    if not age_groups.is_group(learner):
+        return learner if learner in set(available) else None
+    return age_groups.nearest(learner, available)
 
 
 # Scores ------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from tests.courses.pack_builder import course_yml, lesson_text, make_course, png
 def problems_of(path: Path) -> list[tuple[str, int | None, str]]:
     """(path relative to ``path``, line, code) of every problem found."""
     pack = read_pack(path)
-    return [(problem.path.relative_to(path).as_posix(), problem.line, problem.code) for problem in pack.problems]
+    return [(problem.file.relative_to(path).as_posix(), problem.line, problem.code) for problem in pack.problems]
 
 
 def test_a_valid_pack_is_read_into_courses_lessons_and_texts(tmp_path):

@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from learnapp.core.age_groups import ADULT, CHILD, TEEN
+from learnapp.core.age_groups import ALL as AUDIENCES
 from learnapp.courses import rules
-from learnapp.courses.rules import ADULT, AUDIENCES, CHILD, DONE, NOT_STARTED, STARTED, TEEN, LessonMark
+from learnapp.courses.rules import DONE, NOT_STARTED, STARTED, LessonMark
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
@@ -44,15 +46,15 @@ def test_nearest_text_is_always_one_of_the_texts_and_the_own_one_first(audience,
 
 
 def test_missing_audiences_lists_the_course_groups_without_text_in_order():
-    assert rules.missing_audiences([ADULT, CHILD, TEEN], [TEEN]) == [CHILD, ADULT]
-    assert rules.missing_audiences([TEEN, ADULT], [CHILD, TEEN, ADULT]) == []
+    assert rules.missing_texts([ADULT, CHILD, TEEN], [TEEN]) == [CHILD, ADULT]
+    assert rules.missing_texts([TEEN, ADULT], [CHILD, TEEN, ADULT]) == []
     # A text for a group the course is not written for is not a gap of another group.
-    assert rules.missing_audiences([ADULT], [CHILD]) == [ADULT]
+    assert rules.missing_texts([ADULT], [CHILD]) == [ADULT]
 
 
 @given(st.sets(st.sampled_from(AUDIENCES)), st.sets(st.sampled_from(AUDIENCES)))
 def test_missing_audiences_are_exactly_the_wanted_minus_the_present(wanted, present):
-    assert set(rules.missing_audiences(wanted, present)) == wanted - present
+    assert set(rules.missing_texts(wanted, present)) == wanted - present
 
 
 def test_a_new_learner_starts_at_the_first_lesson():
