@@ -8,6 +8,10 @@ Blocks beyond CommonMark (see docs/content-format.md):
 
 - ``::: savais-tu`` … ``:::``: a "Le savais-tu ?" callout (``<aside role="note">`` with a heading);
 - ``[[terme|définition]]``: a glossary term (``<dfn>``) followed by its definition as visible text;
+- ``::: consigne nom`` … ``:::``: a shared safety rule, never written by hand: the course loader puts
+  it in place of a ``{{consigne nom}}`` line (see learnapp.courses.safety);
+- ``[words in English]{lang=en}``: a span in another language (``<span lang="en">``), left out of
+  the French typography;
 - ``![alt](image "Légende")`` alone in its paragraph: a ``<figure>`` with its ``<figcaption>``.
 
 Images are stored in the database: a text refers to one as ``media:<sha256>.<ext>`` (see
@@ -17,6 +21,9 @@ name; :func:`image_sources` and :func:`replace_image_sources` convert between th
 :func:`render` never raises on bad input: it returns the HTML (always inert) and a list of
 :class:`Problem` with line numbers (raw HTML, an image without alt text, a ``javascript:`` link …).
 Callers that store text refuse it when there are problems.
+
+French typography (no-break spaces before « ; : ! ? », inside « », in numbers) is applied to the
+text nodes by :mod:`learnapp.core.typography`, unless the text is not French (``lang``).
 """
 
 from __future__ import annotations
@@ -31,12 +38,17 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
+from learnapp.core import typography
 from learnapp.core.problems import N_, Messages, Problem
 
 CALLOUT_NAME = "savais-tu"
 CALLOUT_TITLE = "Le savais-tu ?"
+SAFETY_CALLOUT_NAME = "consigne"
+# Each callout block and the title of its box.
+CALLOUTS = {CALLOUT_NAME: CALLOUT_TITLE, SAFETY_CALLOUT_NAME: "Consigne de sécurité"}
 NEW_WINDOW_HINT = " (nouvelle fenêtre)"
 
 MESSAGES = Messages({
@@ -189,7 +201,12 @@ def _build_parser(*, html_enabled: bool) -> MarkdownIt:
     # Links are checked afterwards by our own policy, so a refused one can be reported.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.inline.ruler.before("link", "glossary", _glossary_rule)
-    md.use(container_plugin, CALLOUT_NAME)
+    # Attributes only on [spans]{lang=en}: a way to mark words in another language, nothing more.
+    md.use(attrs_plugin, after=("span_close",), spans=True, allowed=["lang"])
+    for name in CALLOUTS:
+        md.use(container_plugin, name)
+        md.add_render_rule(f"container_{name}_open", _render_callout)
+        md.add_render_rule(f"container_{name}_close", _render_callout)
     for name in ("heading_open", "heading_close"):
         md.add_render_rule(name, _render_heading)
     md.add_render_rule("image", _render_image)
@@ -197,8 +214,6 @@ def _build_parser(*, html_enabled: bool) -> MarkdownIt:
     md.add_render_rule("link_close", _render_link_close)
     md.add_render_rule("glossary", _render_glossary)
     md.add_render_rule("glossary_invalid", _render_text_content)
-    md.add_render_rule(f"container_{CALLOUT_NAME}_open", _render_callout)
-    md.add_render_rule(f"container_{CALLOUT_NAME}_close", _render_callout)
     return md
 
 
@@ -286,11 +301,16 @@ def _render_callout(self, tokens, idx, options, env) -> str:
     if token.nesting == -1:
         return "</aside>\n"
     level = token.meta.get("heading_level", 2)
-    return (f'<aside class="callout callout-savais-tu" role="note">\n'
-            f'<h{level} class="callout-title">{CALLOUT_TITLE}</h{level}>\n')
+    name = token.type[len("container_"):-len("_open")]
+    return (f'<aside class="callout callout-{name}" role="note">\n'
+            f'<h{level} class="callout-title">{typography.french(CALLOUTS[name])}</h{level}>\n')
 
 
 # --- checking -----------------------------------------------------------------------------
+
+
+_CALLOUT_OPEN = frozenset(f"container_{name}_open" for name in CALLOUTS)
+_CALLOUT_CLOSE = frozenset(f"container_{name}_close" for name in CALLOUTS)
 
 
 def _check_tokens(tokens: list[Token], lines: list[str], problems: list[Problem]) -> None:
@@ -301,9 +321,9 @@ def _check_tokens(tokens: list[Token], lines: list[str], problems: list[Problem]
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             heading_level = _heading_level(token)
-        elif token.type == f"container_{CALLOUT_NAME}_close":
+        elif token.type in _CALLOUT_CLOSE:
             depth = max(depth - 1, 0)
-        elif token.type == f"container_{CALLOUT_NAME}_open":
+        elif token.type in _CALLOUT_OPEN:
             depth += 1
             if depth > 1:
                 nested = True
@@ -384,12 +404,17 @@ ALLOWED_TAGS = frozenset({
 })
 
 
+_LANGUAGE_TAG = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*")
+
+
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     # Must never raise (nh3 would report it as an unraisable exception).
     if tag == "img" and attribute == "src":
         return value if _MEDIA_URL.fullmatch(value) else None
     if tag == "a" and attribute == "href":
         return value if link_kind(value) is not None else None
+    if tag == "span" and attribute == "lang":
+        return value if _LANGUAGE_TAG.fullmatch(value) else None
     if tag == "ol" and attribute == "start":
         return value if value.isdigit() and len(value) < 7 else None
     return value
@@ -398,7 +423,7 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     clean_content_tags={"script", "style"},
-    attributes={"a": {"href"}, "img": {"src", "alt"}, "ol": {"start"}},
+    attributes={"a": {"href"}, "img": {"src", "alt"}, "ol": {"start"}, "span": {"lang"}},
     attribute_filter=_attribute_filter,
     tag_attribute_values={
         "a": {"rel": {"noopener noreferrer external"}, "target": {"_blank"}},
@@ -406,7 +431,7 @@ _CLEANER = nh3.Cleaner(
         "img": {"loading": {"lazy"}},
     },
     allowed_classes={
-        "aside": {"callout", "callout-savais-tu"},
+        "aside": {"callout", *(f"callout-{name}" for name in CALLOUTS)},
         **{f"h{level}": {"callout-title"} for level in range(2, 7)},
         "dfn": {"glossary-term"},
         "span": {"glossary-definition", "visually-hidden"},
@@ -425,20 +450,23 @@ def sanitize(fragment: str) -> str:
 # --- the API ------------------------------------------------------------------------------
 
 
-def render(markdown_text: str) -> Rendered:
-    """Markdown → sanitised HTML, with the problems found (line numbers from 1)."""
+def render(markdown_text: str, *, lang: str = "fr") -> Rendered:
+    """Markdown → sanitised HTML, with the problems found (line numbers from 1). French text
+    (``lang``) gets French typography."""
     text = markdown_text.replace("\r\n", "\n").replace("\r", "\n")
     md = _parser()
     env: dict = {}
     tokens = md.parse(text, env)
     problems = _raw_html_problems(text)
     _check_tokens(tokens, text.split("\n"), problems)
+    if typography.is_french(lang):
+        typography.apply_to_tokens(tokens)
     html_out = sanitize(md.renderer.render(tokens, md.options, env))
     problems.sort(key=lambda problem: problem.line or 0)
     return Rendered(html=html_out, problems=tuple(problems))
 
 
-def render_inline(markdown_text: str) -> Rendered:
+def render_inline(markdown_text: str, *, lang: str = "fr") -> Rendered:
     """A short text (a quiz choice, a caption) without block elements: no <p> around it."""
     text = " ".join(markdown_text.split())
     md = _parser()
@@ -447,5 +475,7 @@ def render_inline(markdown_text: str) -> Rendered:
     problems = _raw_html_problems(text, inline=True)
     for token in tokens:
         token.children = _check_inline(token, problems)
+    if typography.is_french(lang):
+        typography.apply_to_tokens(tokens)
     html_out = sanitize(md.renderer.render(tokens, md.options, env))
     return Rendered(html=html_out, problems=tuple(problems))
