@@ -25,7 +25,7 @@ import click
 from flask.cli import with_appcontext
 
 from learnapp import PROJECT_ROOT
-from learnapp.courses import loader, services
+from learnapp.courses import fact_check, loader, services
 from learnapp.db import utcnow
 from learnapp.extensions import db
 
@@ -164,6 +164,21 @@ def load_command(path: Path | None, check_only: bool):
     for line in outcome.summary:
         click.echo(line)
     click.echo(f"Contenu chargé ({outcome.files} fichier(s)).")
+
+
+@content.command("check", help="List what an author should look at before publishing: facts without a "
+                               "source in FACTS.md, numbers and dates the lessons state that FACTS.md does not "
+                               "hold, and numbers that differ between the age versions of a lesson.")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def check_command(path: Path | None):
+    findings = [finding for folder in fact_check.course_folders(path or PROJECT_ROOT / "courses")
+                for finding in fact_check.check_course(folder)]
+    for finding in findings:
+        click.echo(finding.display(Path.cwd()), err=True)
+    if findings:
+        click.echo(f"{len(findings)} point(s) à vérifier.", err=True)
+        raise SystemExit(1)
+    click.echo("Faits vérifiés : aucun point à revoir.")
 
 
 def load_demo_content(echo) -> None:

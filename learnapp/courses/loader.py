@@ -18,6 +18,7 @@ import yaml
 
 from learnapp.core import age_groups, markdown
 from learnapp.core.problems import N_, Messages, Problem
+from learnapp.courses import safety
 from learnapp.media.images import ImageError, load_image_file
 
 COURSE_FILE = "course.yml"
@@ -91,6 +92,12 @@ MESSAGES = Messages({
     "image_not_image": N_("« %(src)s » n'est pas une image lisible (PNG, JPEG, GIF ou WebP)."),
     "image_too_large": N_("Image « %(src)s » trop lourde : 5 Mo au plus."),
     "image_too_many_pixels": N_("Image « %(src)s » trop grande : 16 millions de pixels au plus."),
+    "safety_rule_unknown": N_("Consigne « %(name)s » introuvable dans _consignes/ (consignes du cours : "
+                              "%(known)s)."),
+    "safety_rule_by_hand": N_("Une consigne de sécurité ne s'écrit pas dans le texte : mettez-la dans "
+                              "_consignes/nom.md et incluez-la par une ligne {{consigne nom}}."),
+    "safety_rules_differ": N_("Les textes de cette leçon n'incluent pas les mêmes consignes de sécurité "
+                              "(%(details)s) : chaque âge inclut chaque consigne."),
 }, markdown.MESSAGES)
 
 
@@ -509,8 +516,18 @@ def _read_lessons(folder: Path, audiences: list[str], images: _Images, reading: 
             tick(text_path)
         if not texts:
             problems.append(load_problem(lesson_folder, None, "lesson_without_text"))
+        _check_same_safety_rules(lesson, problems)
         lessons.append(lesson)
     return lessons
+
+
+def _check_same_safety_rules(lesson: LessonSource, problems: list[Problem]) -> None:
+    """Every age version of a lesson includes the same shared safety rules."""
+    included = {audience: safety.included_rules(text.body_markdown) for audience, text in lesson.texts.items()}
+    if len({frozenset(rules) for rules in included.values()}) > 1:
+        details = " ; ".join(f"{audience} : {', '.join(sorted(rules)) or '—'}"
+                             for audience, rules in sorted(included.items()))
+        problems.append(load_problem(lesson.path, None, "safety_rules_differ", {"details": details}))
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | str:
@@ -552,15 +569,19 @@ def read_lesson_text(path: Path, audience: str, images: _Images | None = None,
 
     if not body.strip():
         problems.append(load_problem(path, body_line, "empty_body"))
-    # Images: by file name in the files, by media reference once checked.
+    # Shared safety rules go in place first; lines are reported as the file has them.
     offset = body_line - 1
+    expanded = safety.expand(body, safety.read_rules(path.parent.parent))
+    problems.extend(load_problem(path, issue.line + offset, issue.code, issue.params) for issue in expanded.issues)
+    body = expanded.text
     used: list[ImageFile] = []
     refused: set[str] = set()
     replacements: dict[str, str] = {}
     for image in markdown.image_sources(body):
         if image.src in replacements or image.src in refused:
             continue
-        found_image = images.load(path.parent, image.src, path, image.line + offset, problems)
+        found_image = images.load(path.parent, image.src, path, expanded.original_line(image.line) + offset,
+                                  problems)
         if found_image is None:
             refused.add(image.src)
             continue
@@ -574,7 +595,8 @@ def read_lesson_text(path: Path, audience: str, images: _Images | None = None,
         params = dict(problem.params)
         if params.get("src") in file_names:  # name the image as the file does, not by its hash
             params["src"] = file_names[params["src"]]
-        problems.append(problem.at(file=path, line=problem.line + offset if problem.line else None, params=params))
+        line = expanded.original_line(problem.line) + offset if problem.line else None
+        problems.append(problem.at(file=path, line=line, params=params))
     if len(problems) > before or fields is None:
         return None
     values = fields.values

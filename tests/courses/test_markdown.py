@@ -153,7 +153,8 @@ def test_sanitize_is_the_last_word_on_any_fragment():
 
 def test_callout_is_an_aside_note_with_its_heading_below_the_current_one():
     html = render("Intro.\n\n## Les marées\n\n::: savais-tu\nLa Lune tire sur la mer.\n:::\n").html
-    assert ('<aside class="callout callout-savais-tu" role="note">\n<h4 class="callout-title">Le savais-tu\u202f?</h4>\n'
+    assert ('<aside class="callout callout-savais-tu" role="note">\n'
+            '<h4 class="callout-title">Le savais-tu\u202f?</h4>\n'
             "<p>La Lune tire sur la mer.</p>\n</aside>") in html
     # Without a heading before it, the callout's heading comes right under the page's <h1>.
     assert '<h2 class="callout-title">' in render("::: savais-tu\nx\n:::\n").html
