@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 from flask import request
 from flask_babel import format_datetime
 
+from learnapp.core.typography import french
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -19,6 +21,7 @@ def local_datetime(value, format="medium"):
 
 def init_app(app):
     app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["french"] = french  # French typography for plain staff-written text
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -97,6 +97,8 @@ def _apply_to_children(children: list, lang: str) -> None:
             continue
         elif child.type == "text":
             child.content = french(child.content)
+        elif child.type == "image" and child.attrGet("title"):  # a figure's caption is shown text
+            child.attrSet("title", french(str(child.attrGet("title"))))
         elif child.type == "glossary":
             child.meta = {**child.meta, "term": french(child.meta["term"]),
                           "definition": french(child.meta["definition"])}

@@ -100,3 +100,8 @@ def test_english_content_is_left_alone():
 def test_glossary_definitions_are_french_text_too():
     html = render("[[estran|la partie de la plage que la mer couvre : voir plus bas]]").html
     assert f"couvre{NBSP}: voir" in html
+
+
+def test_figure_captions_are_french_text_too():
+    html = render('![Un schéma](media:' + "a" * 64 + '.png "Vives-eaux et mortes-eaux : la Lune ?")').html
+    assert f"<figcaption>Vives-eaux et mortes-eaux{NBSP}: la Lune{NNBSP}?</figcaption>" in html

@@ -220,7 +220,7 @@ def test_saving_adds_a_version_from_the_editor_and_the_learner_sees_it(client, s
     assert (new.source, new.author_id, new.title, new.minutes) == ("editor", staff.id, "Les marées", 5)
     assert new.objectives == ["Expliquer la marée", "Lire un horaire"]
     assert new.key_facts == ["Deux marées par jour"]
-    assert "Le savais-tu ?" in new.body_html
+    assert "Le savais-tu\u202f?" in new.body_html
     # Saving the same text again adds nothing.
     client.post(editor_url(course), data={**TEXT, "base_version": "2"})
     assert len(versions(db, lesson_of(course))) == 2
@@ -309,7 +309,7 @@ def test_preview_fragment_goes_through_the_sanitiser(client, staff, course, db):
     response = client.post(url, data={**TEXT, "body": "Bonjour **toi**.\n\n::: savais-tu\nOui.\n:::\n"})
     assert response.status_code == 200
     fragment = response.get_data(as_text=True)
-    assert "<html" not in fragment and "<strong>toi</strong>" in fragment and "Le savais-tu ?" in fragment
+    assert "<html" not in fragment and "<strong>toi</strong>" in fragment and "Le savais-tu\u202f?" in fragment
     assert "Lisibilité" in fragment
     hostile = client.post(url, data={**TEXT, "body": "<img src=x onerror=alert(1)> [x](javascript:alert(1))"})
     assert hostile.status_code == 400
