@@ -1,8 +1,8 @@
 """On a phone, French punctuation stays with its word and numbers stay whole.
 
 Every lesson of the real course, in every age version, at 390 px wide and with the text enlarged
-as people do on phones, the lesson's text, objectives and key facts: no line ever starts with « ? », « ! », « ; » or « : », and no number such
-as « 5 000 » is cut across two lines.
+as people do on phones: in the lesson's text, objectives and key facts, no line ever starts with
+« ? », « ! », « ; » or « : », and no number such as « 5 000 » is cut across two lines.
 """
 
 import pytest
