@@ -19,8 +19,39 @@ from sqlalchemy.engine import make_url
 from learnapp import create_app
 from learnapp.extensions import db as _db
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 TEST_PASSWORD = "correct horse battery"
+
+# Reference data written by others (Moodle's GIFT examples, 1EdTech's OB 3.0 schema and fixtures)
+# stays outside the repository: in ../shared/ beside the clone, or where LEARNAPP_SHARED_DIR says.
+SHARED_DIR_VARIABLE = "LEARNAPP_SHARED_DIR"
+# CI always has that data: with LEARNAPP_REQUIRE_SHARED=1 a missing file fails the test instead of
+# skipping it, so a run cannot go green by quietly leaving those tests out.
+REQUIRE_SHARED_VARIABLE = "LEARNAPP_REQUIRE_SHARED"
+
+
+def shared_dir() -> Path:
+    configured = os.environ.get(SHARED_DIR_VARIABLE)
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_file():
+    """shared_file("interop/moodle-gift-examples.txt") → the Path of that outside reference file;
+    the test is skipped, with the reason in the summary, when it is not there."""
+
+    def find(relative: str) -> Path:
+        path = shared_dir() / relative
+        if not path.is_file():
+            reason = (f"outside reference data {relative} not found in {path.parent} "
+                      f"(put it in ../shared/ beside the repository or set {SHARED_DIR_VARIABLE})")
+            if os.environ.get(REQUIRE_SHARED_VARIABLE) == "1":
+                pytest.fail(reason)
+            pytest.skip(reason)
+        return path
+
+    return find
 
 
 def _worker() -> str:

@@ -1,4 +1,4 @@
-"""A staff member, on a phone-sized screen, imports Moodle questions, previews and saves an edit,
+"""A staff member, on a phone-sized screen, imports a GIFT file, previews and saves an edit,
 and reads the statistics; axe-core checks every quiz staff page."""
 
 from __future__ import annotations
@@ -9,12 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from learnapp.quizzes.models import AttemptItem, Question, QuestionVersion, QuizAttempt, QuizTier
-from tests.conftest import SHARED
 from tests.e2e.conftest import log_in
+from tests.quizzes.quiz_helpers import GIFT_SAMPLE
 
 pytestmark = pytest.mark.e2e
-
-EXAMPLES = SHARED / "interop" / "moodle-gift-examples.txt"
 
 
 @pytest.fixture
@@ -85,15 +83,15 @@ def test_staff_imports_edits_and_reads_statistics(page, course, make_user, asser
     expect(page.get_by_role("alert")).to_contain_text("rien n'a été enregistré")
     assert_accessible(page)
 
-    # Import Moodle's examples: check first (nothing written), then import what was taken.
+    # Import our GIFT sample: check first (nothing written), then import what was taken.
     page.get_by_role("link", name="Importer un fichier GIFT").click()
     assert_accessible(page)
-    page.get_by_label("Fichier GIFT").set_input_files(str(EXAMPLES))
+    page.get_by_label("Fichier GIFT").set_input_files(str(GIFT_SAMPLE))
     page.get_by_role("button", name="Vérifier sans importer").click()
     expect(page.get_by_role("heading", name="Vérification : rien n'est encore importé")).to_be_visible()
     expect(page.get_by_text("Ligne 25", exact=True)).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Importer les 33 questions reprises").click()
+    page.get_by_role("button", name="Importer les 8 questions reprises").click()
     expect(page.get_by_role("heading", name="Import terminé")).to_be_visible()
 
     page.goto(f"/office/quizzes/{course.id}/statistics")

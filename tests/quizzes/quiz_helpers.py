@@ -4,6 +4,7 @@ each type, a finished course. Plain functions (not fixtures), so each test says 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image
@@ -15,6 +16,34 @@ from learnapp.quizzes import services
 from learnapp.quizzes.models import QuizTier
 
 SLUG = "granville-terre-et-mer"
+
+# Our own GIFT sample (every type the importer takes, and what it refuses); Moodle's examples file
+# covers the same ground from outside and is only read where ../shared/ is present.
+GIFT_SAMPLE = Path(__file__).parent / "samples" / "granville.gift"
+MOODLE_GIFT_EXAMPLES = "interop/moodle-gift-examples.txt"
+
+
+@dataclass(frozen=True)
+class GiftSample:
+    """A GIFT file and what reading it must give: blocks read, questions taken, lines refused."""
+
+    name: str
+    read: int
+    taken: int
+    refused_lines: tuple[int, ...]
+    path: Path | None = None  # ours: in tests/
+    shared: str | None = None  # outside reference data: found through the shared_file fixture
+
+    def located(self, shared_file) -> GiftSample:
+        return self if self.path else replace(self, path=shared_file(self.shared))
+
+
+def gift_samples() -> list[GiftSample]:
+    return [
+        GiftSample("ours", read=12, taken=8, refused_lines=(25, 27, 29, 31), path=GIFT_SAMPLE),
+        GiftSample("moodle", read=43, taken=33, refused_lines=(25, 27, 43, 49, 76, 136, 167, 169, 171, 173),
+                   shared=MOODLE_GIFT_EXAMPLES),
+    ]
 LESSONS = ("les-marees", "chausey")
 
 

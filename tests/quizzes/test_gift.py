@@ -1,4 +1,5 @@
-"""The GIFT reader: Moodle's own examples file, each construct, and hostile files (no app)."""
+"""The GIFT reader: our own sample, Moodle's own examples file (outside reference data, skipped where
+../shared/ is absent), each construct, and hostile files (no app)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ import pytest
 
 from learnapp.core import markdown
 from learnapp.quizzes.gift import MAX_BYTES, GiftFileError, decode, parse_gift
-from tests.conftest import SHARED
-
-EXAMPLES = SHARED / "interop" / "moodle-gift-examples.txt"
+from tests.quizzes.quiz_helpers import GIFT_SAMPLE, MOODLE_GIFT_EXAMPLES
 
 
 @pytest.fixture(scope="module")
-def examples():
-    return parse_gift(decode(EXAMPLES.read_bytes()), tiers=[2], audiences=["teen", "adult"],
-                      lesson="les-marees")
+def examples(shared_file):
+    return parse_gift(decode(shared_file(MOODLE_GIFT_EXAMPLES).read_bytes()), tiers=[2],
+                      audiences=["teen", "adult"], lesson="les-marees")
+
+
+@pytest.fixture(scope="module")
+def ours():
+    return parse_gift(decode(GIFT_SAMPLE.read_bytes()), tiers=[1], audiences=["adult"], lesson="les-marees")
 
 
 def taken_at(result, line):
@@ -25,6 +29,38 @@ def taken_at(result, line):
 
 def problems_at(result, line):
     return [p.code for p in result.problems if p.line == line]
+
+
+# Our own sample ---------------------------------------------------------------------------------
+
+def test_our_sample_gives_every_type_and_refuses_what_it_cannot_take(ours):
+    assert ours.blocks == 12
+    types = {q.line: q.data["type"] for q in ours.questions}
+    assert types == {5: "single", 7: "true_false", 9: "single", 11: "short_text", 13: "numeric",
+                     15: "matching", 21: "multiple", 23: "single"}
+    assert [(p.line, p.code) for p in ours.refused] == [
+        (25, "duplicate"), (27, "duplicate"), (29, "essay"), (31, "no_right_answer")]
+    assert {p.line: p.params["other"] for p in ours.refused if p.code == "duplicate"} == {25: 23, 27: 7}
+    assert [(p.line, p.code) for p in ours.notes] == [
+        (3, "category_ignored"), (21, "weights_to_multiple"), (23, "partial_dropped")]
+
+
+def test_our_sample_keeps_each_answer(ours):
+    def at(line):
+        return next(q.data for q in ours.questions if q.line == line)
+
+    assert at(5)["id"] == "gift-rocher"
+    assert [c["text"] for c in at(5)["choices"] if c.get("correct")] == ["un rocher"]
+    assert at(7)["answer"] is True
+    assert markdown.render(at(9)["prompt"]).html == "<p>La mer monte et descend _____ par jour.</p>\n"
+    assert at(11)["answers"] == ["Chausey", "les îles Chausey"]
+    assert {k: at(13)[k] for k in ("answer", "tolerance")} == {"answer": 14, "tolerance": 1}
+    assert at(15)["pairs"][0] == {"left": "le Roc", "right": "le phare"} and len(at(15)["pairs"]) == 3
+    assert [c["text"] for c in at(21)["choices"] if c.get("correct")] == ["des coques", "des palourdes"]
+    for question in ours.questions:
+        assert question.data["tiers"] == [1] and question.data["audiences"] == ["adult"]
+        for text in (question.data["prompt"], question.data["explanation"]):
+            assert markdown.render(text).ok, (question.line, text)
 
 
 # Moodle's examples file ------------------------------------------------------------------------

@@ -10,9 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from learnapp.quizzes.models import AttemptItem, Question, QuestionVersion, QuizAttempt, QuizTier
-from tests.conftest import SHARED
-
-EXAMPLES = SHARED / "interop" / "moodle-gift-examples.txt"
+from tests.quizzes.quiz_helpers import GIFT_SAMPLE, gift_samples
 
 QUESTIONS = [
     {"id": "maree-deux-fois", "type": "single", "tiers": [1], "audiences": ["child"], "prompt": "Combien de fois ?",
@@ -321,30 +319,38 @@ def upload(client, course, raw: bytes, action: str, name="questions.gift", **fie
     return client.post(f"/office/quizzes/{course.id}/import", data=data, content_type="multipart/form-data")
 
 
-def test_preview_of_moodles_examples_reports_every_refusal_and_writes_nothing(client, staff, course, db):
+@pytest.fixture(params=gift_samples(), ids=lambda sample: sample.name)
+def gift_sample(request, shared_file):
+    """Each GIFT file with what importing it must give: ours (tests/), then Moodle's (../shared/)."""
+    return request.param.located(shared_file)
+
+
+def test_preview_of_a_gift_file_reports_every_refusal_and_writes_nothing(client, staff, course, db, gift_sample):
     before = total_versions(db)
-    response = upload(client, course, EXAMPLES.read_bytes(), "preview")
+    response = upload(client, course, gift_sample.path.read_bytes(), "preview")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "est encore importé" in page
-    assert re.search(r"Questions lues</dt><dd>43<", page) and re.search(r"Reprises</dt><dd>33<", page)
-    for line in (25, 27, 43, 49, 76, 136, 167, 169, 171, 173):
+    assert re.search(rf"Questions lues</dt><dd>{gift_sample.read}<", page)
+    assert re.search(rf"Reprises</dt><dd>{gift_sample.taken}<", page)
+    for line in gift_sample.refused_lines:
         assert f"Ligne {line}</span>" in page
     assert "Crédit partiel non repris" in page
     assert total_versions(db) == before
 
 
-def test_import_then_import_again_changes_nothing(client, staff, course, db):
-    response = upload(client, course, EXAMPLES.read_bytes(), "import")
+def test_import_then_import_again_changes_nothing(client, staff, course, db, gift_sample):
+    taken = gift_sample.taken
+    response = upload(client, course, gift_sample.path.read_bytes(), "import")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Import terminé" in page
-    assert re.search(r"Nouvelles questions</dt><dd>33<", page)
+    assert re.search(rf"Nouvelles questions</dt><dd>{taken}<", page)
     gift_versions = db.session.scalars(select(QuestionVersion).where(QuestionVersion.source == "gift")).all()
-    assert len(gift_versions) == 33
+    assert len(gift_versions) == taken
     assert all(v.tiers == [1] and v.audiences == ["adult"] and v.author_id == staff.id for v in gift_versions)
-    again = upload(client, course, EXAMPLES.read_bytes(), "import").get_data(as_text=True)
-    assert re.search(r"Inchangées</dt><dd>33<", again)
-    assert total_versions(db) == len(QUESTIONS) + 33
+    again = upload(client, course, gift_sample.path.read_bytes(), "import").get_data(as_text=True)
+    assert re.search(rf"Inchangées</dt><dd>{taken}<", again)
+    assert total_versions(db) == len(QUESTIONS) + taken
 
 
 def test_the_checked_file_can_be_imported_without_choosing_it_again(client, staff, course, db):
@@ -417,17 +423,20 @@ def test_html_in_a_gift_file_is_never_stored_raw(client, staff, course, db):
 
 # GIFT import (command) -------------------------------------------------------------------------------
 
-def test_the_command_imports_and_reports_every_line(runner, course, db):
-    result = runner.invoke(args=["quizzes", "import-gift", str(EXAMPLES), "--course", course.slug, "--tier", "1",
-                                 "--dry-run"])
+def test_the_command_imports_and_reports_every_line(runner, course, db, gift_sample):
+    path, taken = str(gift_sample.path), gift_sample.taken
+    result = runner.invoke(args=["quizzes", "import-gift", path, "--course", course.slug, "--tier", "1", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "43 questions read, 33 taken, 10 refused" in result.output
-    assert "ligne 25 [refusée]" in result.output and "dry run: nothing written" in result.output
+    refused = len(gift_sample.refused_lines)
+    assert f"{gift_sample.read} questions read, {taken} taken, {refused} refused" in result.output
+    for line in gift_sample.refused_lines:
+        assert f"ligne {line} [refusée]" in result.output
+    assert "dry run: nothing written" in result.output
     assert total_versions(db) == len(QUESTIONS)
-    result = runner.invoke(args=["quizzes", "import-gift", str(EXAMPLES), "--course", course.slug, "--tier", "3",
+    result = runner.invoke(args=["quizzes", "import-gift", path, "--course", course.slug, "--tier", "3",
                                  "--audience", "teen", "--audience", "adult"])
     assert result.exit_code == 0, result.output
-    assert "33 new, 0 changed, 0 unchanged" in result.output
+    assert f"{taken} new, 0 changed, 0 unchanged" in result.output
     versions_ = db.session.scalars(select(QuestionVersion).where(QuestionVersion.source == "gift")).all()
     assert {tuple(v.tiers) for v in versions_} == {(3,)}
     assert {tuple(v.audiences) for v in versions_} == {("teen", "adult")}
@@ -457,7 +466,7 @@ def test_a_generic_title_in_another_file_or_tier_never_overwrites_a_question(run
     (["--course", "granville-terre-et-mer", "--tier", "7"], "has no tier 7"),
 ])
 def test_the_command_refuses_a_bad_setup(runner, course, args, message):
-    result = runner.invoke(args=["quizzes", "import-gift", str(EXAMPLES), *args])
+    result = runner.invoke(args=["quizzes", "import-gift", str(GIFT_SAMPLE), *args])
     assert result.exit_code != 0 and message in result.output
 
 
