@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import socket
 import threading
-from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
@@ -15,27 +14,16 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
-AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-# Chromium refuses some ports as unsafe; stay in a plain range.
-PORT_RANGE = range(5100, 5400)
-
-
-def free_port() -> int:
-    for port in PORT_RANGE:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port for the test server")
+# axe-core as bundled by the axe-playwright-python package (test extras): no npm needed.
+AXE = Axe()
 
 
 @pytest.fixture
 def live_server(app):
-    port = free_port()
-    app.config["BASE_URL"] = f"http://127.0.0.1:{port}"
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    # Port 0: the system picks a free port as the server binds it, so two xdist workers never race
+    # for one. It comes from the ephemeral range (32768+), clear of the ports Chromium refuses.
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield app.config["BASE_URL"]
@@ -65,11 +53,8 @@ def page(browser, live_server):
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core (WCAG 2.1 A/AA rules) on the current page."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag',
-              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"""
-    )
+    result = AXE.run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}).response
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"],
          "nodes": [n["target"] for n in v["nodes"]][:5]}
