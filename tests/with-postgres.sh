@@ -10,7 +10,6 @@ if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
   PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 fi
-PORT="${PG_PORT:-54329}"
 DATA="$(mktemp -d /tmp/learnapp-pg.XXXXXX)"
 RUN_AS=()
 if [ "$(id -u)" -eq 0 ]; then
@@ -19,10 +18,26 @@ if [ "$(id -u)" -eq 0 ]; then
   RUN_AS=(runuser -u learnapp-pg --)
 fi
 "${RUN_AS[@]}" "$PG_BIN/initdb" -D "$DATA/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-"${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$DATA/data" -l "$DATA/server.log" -w \
-  -o "-p $PORT -k $DATA -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null
 stop() { "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$DATA/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$DATA"; }
 trap stop EXIT
+
+# A free port, so two runs side by side never collide (PG_PORT forces one). The system hands out an
+# unused port; should another program take it before PostgreSQL binds it, start again on a new one.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+started=""
+for _attempt in 1 2 3; do
+  PORT="${PG_PORT:-$(free_port)}"
+  if "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$DATA/data" -l "$DATA/server.log" -w \
+      -o "-p $PORT -k $DATA -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null; then
+    started=1
+    break
+  fi
+done
+if [ -z "$started" ]; then
+  echo "PostgreSQL did not start; its log:" >&2
+  cat "$DATA/server.log" >&2
+  exit 1
+fi
 export LEARNAPP_TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PORT/learnapp_test"
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
 "$@"
