@@ -61,6 +61,7 @@ def test_remember_me_keeps_the_account_signed_in_after_the_browser_closes(client
 def test_without_remember_me_closing_the_browser_signs_out(client, make_user):
     user = make_user()
     response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302
     assert not [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
     session = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
     assert session and "Expires" not in session[0]  # a browser-session cookie
@@ -68,13 +69,17 @@ def test_without_remember_me_closing_the_browser_signs_out(client, make_user):
     assert client.get("/account").status_code == 302
 
 
-def test_a_remember_cookie_dies_when_the_password_changes(app, client, db, make_user):
+def test_a_remember_cookie_dies_when_the_password_changes(app, client, db, make_user, login):
     user = make_user()
-    client.post("/login", data={"email": user.email, "password": TEST_PASSWORD, "remember": "y"})
+    login(user, remember=True)  # asserts the login itself succeeded
+    session_cookies_only(client)
+    assert client.get("/account").status_code == 200  # the remember cookie alone signs in...
     user.set_password("a completely new phrase")
     db.session.commit()
     session_cookies_only(client)
-    assert client.get("/account").status_code == 302
+    response = client.get("/account")
+    assert response.status_code == 302  # ...until the password changes
+    assert response.headers["Location"].startswith("/login")
 
 
 def test_production_cookies_are_secure(app, client, make_user):
@@ -205,16 +210,21 @@ def test_changing_the_password_is_limited_too(app, client, make_user, login):
     assert "Too many attempts" in response.get_data(as_text=True)
 
 
-def test_the_account_limit_is_per_account(app, client, make_user, login):
+def test_the_account_limit_is_per_account(app, client, db, make_user, login):
     app.config["ACCOUNT_CHANGE_LIMIT"] = "1 per hour"
     first, second = make_user(), make_user()
     login(first)
     client.post("/account/email", data={"email": "x@example.org", "current_password": "nope nope"})
+    used_up = client.post("/account/email", data={"email": "x@example.org",
+                                                  "current_password": TEST_PASSWORD})
+    assert used_up.status_code == 429  # the first account's one change per hour is spent
     client.post("/logout")
     login(second)
     response = client.post("/account/email", data={"email": "y@example.org",
                                                    "current_password": TEST_PASSWORD})
-    assert response.status_code == 302
+    assert response.status_code == 302  # the second account still has its own
+    message = db.session.scalar(select(OutboxMessage))
+    assert message is not None and message.recipient == "y@example.org"
 
 
 def test_the_new_address_must_be_an_address(client, db, make_user, login):
