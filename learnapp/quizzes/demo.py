@@ -27,6 +27,7 @@ from learnapp.auth import services as accounts
 from learnapp.auth.models import User
 from learnapp.db import utcnow
 from learnapp.extensions import db
+from learnapp.quizzes import types
 
 COURSE_SLUG = "granville-terre-et-mer"
 COHORT = (("child", 36, "Élève"), ("teen", 30, "Ado"), ("adult", 40, "Visiteur"))
@@ -47,46 +48,10 @@ def _p_right(ability: float, difficulty: float, misleading: bool) -> float:
     return 1.0 / (1.0 + math.exp(1.7 * gap if misleading else -1.7 * gap))
 
 
-def _form_values(version, presentation: dict, name: str, right: bool, rng: random.Random) -> dict[str, list[str]]:
-    """What the quiz page's form would send for one question, right or wrong."""
-    definition = version.definition
-    kind = version.type
-    if kind in ("single", "image_choice"):
-        choices = definition["choices"]
-        if right:
-            return {name: [next(c["id"] for c in choices if c["correct"])]}
-        wrong = [c["id"] for c in choices if not c["correct"]]
-        weights = [0.62, 0.3, 0.08, 0.0, 0.0, 0.0][:len(wrong)]
-        return {name: [rng.choices(wrong, weights=weights)[0]]}
-    if kind == "multiple":
-        good = [c["id"] for c in definition["choices"] if c["correct"]]
-        bad = [c["id"] for c in definition["choices"] if not c["correct"]]
-        if right or not bad:
-            return {name: good}
-        return {name: good[:-1] + [rng.choice(bad)]}
-    if kind == "true_false":
-        return {name: ["true" if definition["answer"] == right else "false"]}
-    if kind == "numeric":
-        low, high = definition["min"], definition["max"]
-        value = definition["answer"] if definition.get("answer") is not None else (low + high) / 2
-        if not right:
-            value = high + max(1.0, abs(high) * 0.25)
-        return {name: [f"{value:g}"]}
-    if kind == "short_text":
-        return {name: [definition["answers"][0] if right else "je ne sais pas"]}
-    if kind == "ordering":
-        order = [item["id"] for item in definition["items"]]
-        if not right:
-            at = rng.randrange(len(order) - 1)
-            order[at], order[at + 1] = order[at + 1], order[at]
-        return {f"{name}-{item_id}": [str(place)] for place, item_id in enumerate(order, start=1)}
-    if kind == "matching":
-        pairs = definition["pairs"]
-        rights = [pair["right_id"] for pair in pairs]
-        if not right:
-            rights = rights[1:] + rights[:1]
-        return {f"{name}-{pair['id']}": [answer] for pair, answer in zip(pairs, rights, strict=True)}
-    return {}
+def _form_values(version, name: str, right: bool, rng: random.Random) -> dict[str, list[str]]:
+    """What the quiz page's form would send for one question, right or wrong (the type says)."""
+    values = types.get(version.type).demo_values(version.definition, right, rng)
+    return {f"{name}-{part}" if part else name: value for part, value in values.items()}
 
 
 def _cohort_exists() -> bool:
@@ -144,7 +109,7 @@ def _take_quizzes(user: User, tiers, keys: dict[int, str], ability: float, start
                 version = item.question_version
                 difficulty, misleading = _difficulty(keys[version.question_id], tier.number)
                 right = rng.random() < _p_right(ability + 0.35 * tries, difficulty, misleading)
-                values.update(_form_values(version, item.presentation, services.field_name(item), right, rng))
+                values.update(_form_values(version, services.field_name(item), right, rng))
             answers, errors = services.parse_answers(items, MultiDict(values))
             answers = {position: answer for position, answer in answers.items() if position not in errors}
             taken = timedelta(minutes=rng.uniform(3, 12))

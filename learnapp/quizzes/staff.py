@@ -31,13 +31,10 @@ from learnapp.quizzes.models import Question, QuestionVersion, QuizAttempt, Quiz
 from learnapp.quizzes.staff_forms import (
     AUDIENCE_LABELS,
     AUDIENCE_SHORT,
-    MAX_CHOICES,
-    MAX_PAIRS,
-    TYPE_LABELS,
     BankFilterForm,
     GiftImportForm,
     QuestionForm,
-    split_lines,
+    question_form,
 )
 
 bp = Blueprint("quiz_staff", __name__, url_prefix="/office/quizzes", template_folder="templates")
@@ -57,31 +54,24 @@ SETUP_MESSAGES = {
     "unknown_tier": _l("Ce cours n'a pas ce niveau."),
     "bad_audience": _l("Choisissez au moins un âge."),
 }
-# Which editor field a problem of the bank's checks belongs to.
-PROBLEM_FIELDS = {
-    "choices": ("choices_count", "choice_not_mapping", "choice_without_text", "choice_without_image",
-                "image_without_alt", "unknown_choice_field", "option_too_long", "correct_not_bool",
-                "feedback_not_text", "duplicate_choice", "one_correct", "some_correct", "images_not_supported",
-                "image_missing", "image_bad_name", "image_not_image", "image_too_large"),
-    "answer": ("answer_not_bool",),
-    "items": ("items_count", "item_not_text", "duplicate_item"),
-    "pairs": ("pairs_count", "pair_not_mapping", "duplicate_pair_text", "too_many_distractors"),
-    "distractors": ("distractors_not_texts",),
-    "unit": ("unit_not_text",),
-    "value": ("answer_and_range", "answer_not_number", "number_too_large"),
-    "minimum": ("bad_range",),
-    "answers": ("answers_missing", "bad_accepted_answer"),
-    "tiers": ("bad_tiers", "unknown_tier"),
-    "audiences": ("bad_audiences",),
-    "lesson": ("bad_lesson", "unknown_lesson"),
-    "tags": ("bad_tags",),
+# Which editor field a problem of the common fields belongs to (each type maps its own problems).
+COMMON_PROBLEM_FIELDS = {
+    **dict.fromkeys(("bad_tiers", "unknown_tier"), "tiers"),
+    "bad_audiences": "audiences",
+    **dict.fromkeys(("bad_lesson", "unknown_lesson"), "lesson"),
+    "bad_tags": "tags",
 }
-FIELD_OF_CODE = {code: name for name, codes in PROBLEM_FIELDS.items() for code in codes}
-CHOICE_TYPES = ("single", "multiple", "image_choice")
+# Fields whose fieldset shows its own errors (the type's groups add theirs).
+GROUPED_FIELDS = frozenset({"tiers", "audiences", "csrf_token"})
+
+
+def _field_of(kind: types.QuestionType, code: str) -> str | None:
+    return kind.problem_fields.get(code) or COMMON_PROBLEM_FIELDS.get(code)
 
 
 def _labels() -> dict:
-    return {"audience_labels": AUDIENCE_LABELS, "audience_short": AUDIENCE_SHORT, "type_labels": TYPE_LABELS,
+    type_labels = {name: kind.label for name, kind in types.REGISTRY.items()}
+    return {"audience_labels": AUDIENCE_LABELS, "audience_short": AUDIENCE_SHORT, "type_labels": type_labels,
             "source_labels": SOURCE_LABELS, "flag_labels": FLAG_LABELS, "audiences": AUDIENCES}
 
 
@@ -178,51 +168,15 @@ def _question_or_404(question_id: int) -> tuple[Question, QuestionVersion, Cours
     return question, version, db.session.get(Course, question.course_id)
 
 
-def _number_text(value) -> str:
-    if value is None:
-        return ""
-    value = float(value)
-    return (str(int(value)) if value.is_integer() else repr(value)).replace(".", ",")
-
-
 def _fill(form: QuestionForm, version: QuestionVersion) -> None:
     """The form as the current version says (a GET of the editor)."""
-    definition = version.definition or {}
     form.prompt.data = version.prompt_markdown
     form.explanation.data = version.explanation_markdown
     form.tiers.data = list(version.tiers or [])
     form.audiences.data = list(version.audiences or [])
     form.lesson.data = version.lesson_slug or ""
     form.tags.data = ", ".join(version.tags or [])
-    if version.type in CHOICE_TYPES:
-        choices = definition.get("choices") or []
-        blanks = 0 if version.type == "image_choice" else min(2, MAX_CHOICES - len(choices))
-        for choice in choices:
-            form.choices.append_entry({"text": choice.get("text", ""), "correct": bool(choice.get("correct")),
-                                       "feedback": choice.get("feedback", "")})
-        for _blank in range(max(0, blanks)):
-            form.choices.append_entry({})
-    elif version.type == "true_false":
-        form.answer.data = "true" if definition.get("answer") else "false"
-    elif version.type == "numeric":
-        if definition.get("answer") is not None:
-            form.value.data = _number_text(definition["answer"])
-            tolerance = float(definition["max"]) - float(definition["answer"])
-            form.tolerance.data = _number_text(round(tolerance, 12)) if tolerance else ""
-        else:
-            form.minimum.data = _number_text(definition.get("min"))
-            form.maximum.data = _number_text(definition.get("max"))
-        form.unit.data = definition.get("unit", "")
-    elif version.type == "short_text":
-        form.answers.data = "\n".join(definition.get("answers") or [])
-    elif version.type == "ordering":
-        form.items.data = "\n".join(item["text"] for item in definition.get("items") or [])
-    elif version.type == "matching":
-        for pair in definition.get("pairs") or []:
-            form.pairs.append_entry({"left": pair["left"], "right": pair["right"]})
-        for _blank in range(min(2, MAX_PAIRS - len(definition.get("pairs") or []))):
-            form.pairs.append_entry({})
-        form.distractors.data = "\n".join(d["text"] for d in definition.get("distractors") or [])
+    types.get(version.type).to_form(version.definition or {}, form)
 
 
 class _Errors(dict):
@@ -230,23 +184,6 @@ class _Errors(dict):
         messages = self.setdefault(name, [])
         if str(message) not in messages:  # two rows with the same problem: said once
             messages.append(str(message))
-
-
-def _number(form_field, errors: _Errors, name: str):
-    text = (form_field.data or "").strip()
-    if not text:
-        return None
-    try:
-        value = types.parse_number(text)
-    except types.AnswerError:
-        errors.add(name, _("Écrivez un nombre, par exemple 14 ou 2,5."))
-        return None
-    return int(value) if value.is_integer() and abs(value) < 1e15 else value
-
-
-def _image_paths(version: QuestionVersion) -> list[str]:
-    return [f"images/{c['image']['sha256']}.{c['image']['ext']}" for c in (version.definition or {}).get("choices", [])
-            if isinstance(c.get("image"), dict)]
 
 
 def _stored_asset(path: str) -> MediaAsset | None:
@@ -281,54 +218,7 @@ def _compose(form: QuestionForm, question: Question, version: QuestionVersion, e
     tags = [t.strip() for t in (form.tags.data or "").split(",") if t.strip()]
     if tags:
         data["tags"] = tags
-    kind = version.type
-    if kind in ("single", "multiple"):
-        data["choices"] = []
-        for row in form.choices:
-            text = (row.form.text.data or "").strip()
-            if not text:
-                continue
-            choice = {"text": text, "correct": bool(row.form.correct.data)}
-            if (row.form.feedback.data or "").strip():
-                choice["feedback"] = row.form.feedback.data.strip()
-            data["choices"].append(choice)
-    elif kind == "image_choice":
-        data["choices"] = []
-        for row, path in zip(form.choices, _image_paths(version), strict=False):
-            choice = {"image": path, "alt": (row.form.text.data or "").strip(), "correct": bool(row.form.correct.data)}
-            if (row.form.feedback.data or "").strip():
-                choice["feedback"] = row.form.feedback.data.strip()
-            data["choices"].append(choice)
-    elif kind == "true_false":
-        if form.answer.data not in ("true", "false"):
-            errors.add("answer", _("Choisissez la bonne réponse : vrai ou faux."))
-        data["answer"] = form.answer.data == "true"
-    elif kind == "numeric":
-        value, tolerance = _number(form.value, errors, "value"), _number(form.tolerance, errors, "tolerance")
-        low, high = _number(form.minimum, errors, "minimum"), _number(form.maximum, errors, "maximum")
-        if value is not None:
-            data["answer"] = value
-            if tolerance is not None:
-                data["tolerance"] = tolerance
-        elif low is not None or high is not None:
-            data["min"], data["max"] = low, high
-        elif "value" not in errors:
-            errors.add("value", _("Donnez la valeur juste, ou un intervalle (au moins, au plus)."))
-        if (form.unit.data or "").strip():
-            data["unit"] = form.unit.data.strip()
-    elif kind == "short_text":
-        data["answers"] = split_lines(form.answers.data)
-    elif kind == "ordering":
-        data["items"] = split_lines(form.items.data)
-    elif kind == "matching":
-        data["pairs"] = []
-        for row in form.pairs:
-            left, right = (row.form.left.data or "").strip(), (row.form.right.data or "").strip()
-            if left or right:
-                data["pairs"].append({"left": left, "right": right})
-        distractors = split_lines(form.distractors.data)
-        if distractors:
-            data["distractors"] = distractors
+    data.update(types.get(version.type).from_form(form, version.definition or {}, errors))
     return data
 
 
@@ -339,8 +229,9 @@ def _bank_errors(data: dict, course: Course, errors: _Errors) -> loader.Question
     spec, problems = loader.build_question(data, tier_numbers=tiers, lesson_slugs=lessons,
                                            images=_stored_image_ref, require_lesson=False)
     refused = set(errors)
+    kind = types.get(data["type"])
     for problem in problems:
-        name = FIELD_OF_CODE.get(problem.code)
+        name = _field_of(kind, problem.code)
         if name is None:
             field_param = str(problem.params.get("field", ""))
             if field_param in ("prompt", "explanation"):
@@ -364,7 +255,7 @@ class Preview:
     definition: dict
 
 
-def _preview(spec: loader.QuestionSpec | None, data: dict) -> Preview | None:
+def _preview(spec: loader.QuestionSpec | None) -> Preview | None:
     if spec is None:
         return None
     return Preview(prompt_html=spec.prompt_html, explanation_html=spec.explanation_html, type=spec.type,
@@ -372,7 +263,7 @@ def _preview(spec: loader.QuestionSpec | None, data: dict) -> Preview | None:
 
 
 def _form_for(course: Course, version: QuestionVersion, formdata=None) -> QuestionForm:
-    form = QuestionForm(formdata=formdata)
+    form = question_form(types.get(version.type))(formdata=formdata)
     form.tiers.choices = [(t.number, f"{t.number} · {t.name}") for t in _tiers(course)]
     lessons = _lessons(course)
     if version.lesson_slug and version.lesson_slug not in lessons:
@@ -407,13 +298,13 @@ def edit_question(question_id: int):
     if errors:
         return _render_editor(form, question, version, course, errors, None, status=400)
     if action != "save":
-        return _render_editor(form, question, version, course, errors, _preview(spec, data))
+        return _render_editor(form, question, version, course, errors, _preview(spec))
     report = services.import_questions(course, [data], source="editor", author=current_user, now=utcnow(),
                                        images=_stored_images)
     if report.problems:  # checked above; only a change made at the same moment gets here
         db.session.rollback()
         for problem in report.problems:
-            errors.add(FIELD_OF_CODE.get(problem.code, "prompt"), problem.localized())
+            errors.add(_field_of(types.get(version.type), problem.code) or "prompt", problem.localized())
         return _render_editor(form, question, version, course, errors, None, status=400)
     db.session.commit()
     if report.updated:
@@ -425,18 +316,16 @@ def edit_question(question_id: int):
 
 
 def _render_editor(form, question, version, course, errors: _Errors, preview: Preview | None, status: int = 200):
+    kind = types.get(version.type)
     for name, messages in errors.items():  # tie each message to its field (the groups show theirs)
-        if name in form and name not in ("choices", "pairs", "tiers", "audiences", "answer", "csrf_token"):
+        if name in form and name not in GROUPED_FIELDS | kind.editor_groups:
             form[name].errors = list(messages)
     for name in ("tiers", "audiences"):
         form[name].errors = list(errors.get(name, []))
     versions = list(db.session.scalars(select(QuestionVersion).where(QuestionVersion.question_id == question.id)
                                        .order_by(QuestionVersion.number.desc()).limit(20)))
-    images = {}
-    if version.type == "image_choice":
-        images = {i: c.get("image") for i, c in enumerate((version.definition or {}).get("choices", []))}
     return render_template("quizzes/staff_editor.html", form=form, question=question, version=version,
-                           course=course, errors=errors, preview=preview, versions=versions, images=images,
+                           kind=kind, course=course, errors=errors, preview=preview, versions=versions,
                            tier_names={t.number: t.name for t in _tiers(course)}, **_labels()), status
 
 

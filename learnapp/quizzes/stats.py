@@ -1,6 +1,6 @@
 """Item statistics in plain Python: facility, discrimination, option choices, flags, pass rates.
 
-No Flask, no database: the SQL in ``stats_queries.py`` sums what is needed per question version
+No database: the SQL in ``stats_queries.py`` sums what is needed per question version
 (counts and sums of products, never the attempts themselves) and these functions turn the sums
 into the numbers staff read.
 
@@ -22,26 +22,20 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from learnapp.quizzes import types
+
 MIN_ATTEMPTS = 20
 TOO_HARD = 0.2
 TOO_EASY = 0.95
 WEAK_DISCRIMINATION = 0.1
 
 # Flag codes (the staff page words them).
-FEW_ATTEMPTS = "few_attempts"
 FLAG_TOO_HARD = "too_hard"
 FLAG_TOO_EASY = "too_easy"
 FLAG_NEGATIVE = "negative_discrimination"
 FLAG_WEAK = "weak_discrimination"
 FLAG_UNUSED_OPTION = "unused_option"
 FLAG_DISTRACTOR_BEATS_KEY = "distractor_beats_key"
-FLAGS = (FLAG_TOO_HARD, FLAG_TOO_EASY, FLAG_NEGATIVE, FLAG_WEAK, FLAG_UNUSED_OPTION,
-         FLAG_DISTRACTOR_BEATS_KEY)
-
-# Types whose answer is a choice among listed options (frequencies make sense).
-CHOICE_TYPES = ("single", "multiple", "true_false", "image_choice")
-# Types where exactly one option is right (a wrong option chosen more often than it is a warning).
-ONE_KEY_TYPES = ("single", "true_false", "image_choice")
 
 
 @dataclass(frozen=True)
@@ -146,7 +140,9 @@ def flags_for(n: int, facility_index: float | None, discrimination_index: float 
             found.append(FLAG_WEAK)
     if options and any(option.count == 0 for option in options):
         found.append(FLAG_UNUSED_OPTION)
-    if question_type in ONE_KEY_TYPES and options:
+    kind = types.REGISTRY.get(question_type)
+    # Exactly one option right: a wrong option chosen more often than it is a warning.
+    if kind is not None and kind.one_key and options:
         key_counts = [option.count for option in options if option.correct]
         wrong_counts = [option.count for option in options if not option.correct]
         if key_counts and wrong_counts and max(wrong_counts) > max(key_counts):

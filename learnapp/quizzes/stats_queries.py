@@ -6,8 +6,9 @@ Per course, three grouped queries over submitted attempts:
 1. per question version: count and the sums of x, x², y, y², xy (x = the item's credit,
    y = the rest of its attempt's score), from which ``stats.py`` computes facility and
    discrimination;
-2. per question version of a choice type and distinct answer: how many items gave it (the
-   answer as text; distinct answers of a choice question are few), turned into option counts;
+2. per question version of a type that counts options and distinct answer: how many items gave
+   it (the answer as text; distinct answers of a choice question are few), turned into option
+   counts by the type's ``chosen_options``;
 3. per tier and age group: attempts, passed attempts, learners, learners who passed, mean score.
 
 The results are cached per process and per *data version* of the course (the number of
@@ -25,42 +26,11 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import Float, String, case, cast, distinct, func, select
 
-from learnapp.core.i18n import _l
 from learnapp.extensions import db
-from learnapp.quizzes import stats
+from learnapp.quizzes import stats, types
 from learnapp.quizzes.models import AttemptItem, Question, QuestionVersion, QuizAttempt, QuizTier
 
 SUBMITTED = "submitted"
-
-
-# Reading options and answers of the choice types ------------------------------------------------
-
-def options_of(version_type: str, definition: dict) -> list[tuple[str, object, bool]]:
-    """(option id, label, correct) for the choice types, in the question's order (the shapes
-    ``types.py`` builds: ``choices`` with ``id``, ``text`` and ``correct``, or true/false's
-    ``answer``). The labels « Vrai » and « Faux » are translated when the page shows them."""
-    if version_type == "true_false":
-        answer = definition.get("answer")
-        return [("true", _l("Vrai"), answer is True), ("false", _l("Faux"), answer is False)]
-    return [(choice["id"], choice["text"], bool(choice.get("correct")))
-            for choice in definition.get("choices") or []]
-
-
-def chosen_of(version_type: str, answer) -> list[str]:
-    """The option ids an answer picked, as ``types.py`` stores them: ``{"choice": id}``
-    (single, image choice), ``{"choices": [ids]}`` (multiple), ``{"value": bool}`` (true/false).
-    Anything else picks nothing."""
-    if not isinstance(answer, dict):
-        return []
-    if version_type == "true_false":
-        value = answer.get("value")
-        return ["true" if value else "false"] if isinstance(value, bool) else []
-    if isinstance(answer.get("choice"), str):
-        return [answer["choice"]]
-    choices = answer.get("choices")
-    if isinstance(choices, list):
-        return list(dict.fromkeys(c for c in choices if isinstance(c, str)))
-    return []
 
 
 # The queries ----------------------------------------------------------------------------------
@@ -113,7 +83,7 @@ def answer_counts(course_id: int) -> tuple[dict[int, dict[str, int]], dict[int, 
         select(AttemptItem.question_version_id, QuestionVersion.type, answer_text, func.count())
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
         .where(AttemptItem.id.in_(_submitted_items(course_id)),
-               QuestionVersion.type.in_(stats.CHOICE_TYPES),
+               QuestionVersion.type.in_(types.option_counting()),
                AttemptItem.answer.is_not(None))
         .group_by(AttemptItem.question_version_id, QuestionVersion.type, answer_text))
     chosen: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -123,7 +93,8 @@ def answer_counts(course_id: int) -> tuple[dict[int, dict[str, int]], dict[int, 
             answer = json.loads(text) if text is not None else None
         except ValueError:
             answer = None
-        picked = chosen_of(version_type, answer)
+        kind = types.REGISTRY.get(version_type)
+        picked = kind.chosen_options(answer) if kind is not None else []
         if not picked:
             continue  # null or empty answer: left blank
         answered[version_id] += count
@@ -195,8 +166,9 @@ def _compute(course_id: int, version: tuple) -> CourseStatistics:
             .where(QuestionVersion.id.in_(list(sums)), Question.course_id == course_id)
             .order_by(Question.key, QuestionVersion.number)).all()
         for version_row, key, retired in versions:
-            options = options_of(version_row.type, version_row.definition or {}) \
-                if version_row.type in stats.CHOICE_TYPES else []
+            kind = types.REGISTRY.get(version_row.type)
+            options = kind.stat_options(version_row.definition or {}) \
+                if kind is not None and kind.counts_options else []
             item = stats.item_stats(sums[version_row.id], options=options,
                                     chosen=chosen.get(version_row.id, {}),
                                     answered=answered.get(version_row.id, 0) if options else None,

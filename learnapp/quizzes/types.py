@@ -12,8 +12,20 @@ Each type knows how to
 - ``grade`` an answer to a credit between 0.0 and 1.0 (an empty or malformed answer: 0.0);
 - ``review`` the answer after it is final, with the right answer.
 
-Plain Python: no Flask, no database. The strings a person reads are French, translated by
-``learnapp.core.i18n``.
+And everything else about itself, so that nothing outside this module branches on a type's name:
+
+- its ``label`` (lazy translated) and its templates: input, review, staff editor, staff preview;
+- its staff editor fields (``editor_fields``), filled from a definition (``to_form``) and read
+  back into the question file's shape (``from_form``), and which editor field each of its
+  problems belongs to (``problem_fields``);
+- what its statistics count: its options (``stat_options``), the options an answer picked
+  (``chosen_options``) and whether exactly one option is right (``one_key``);
+- the answer the demo cohort gives, right or wrong (``demo_values``).
+
+Adding a type is a class here (with ``@register``) plus its templates and translations.
+
+No database. The strings a person reads are French, translated by ``learnapp.core.i18n``;
+editor fields are WTForms fields (no request needed to build them).
 """
 
 from __future__ import annotations
@@ -25,6 +37,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from random import Random
 from typing import Any, ClassVar
+
+from flask_babel import lazy_gettext
+from wtforms import BooleanField, FieldList, Form, FormField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import Length, Optional
 
 from learnapp.core.i18n import _
 from learnapp.quizzes.rules import fold_text
@@ -44,9 +60,9 @@ ImageResolver = Callable[[str], dict]
 
 
 def _l(text: str) -> str:
-    """Marks a message for the translation catalogue, left untranslated here (this module is
-    pure): :attr:`Problem.message` is French (command line), :meth:`Problem.localized` translates;
-    templates translate a type's ``label`` with ``_(kind.label)``."""
+    """Marks a message for the translation catalogue, left untranslated here:
+    :attr:`Problem.message` is French (command line), :meth:`Problem.localized` translates.
+    Labels shown on pages use ``lazy_gettext`` instead."""
     return text
 
 
@@ -158,6 +174,11 @@ def get(name: str) -> QuestionType:
 ORDER = ("single", "multiple", "true_false", "ordering", "matching", "numeric", "short_text", "image_choice")
 
 
+def option_counting() -> list[str]:
+    """Types whose statistics count how often each option is chosen."""
+    return [name for name, kind in REGISTRY.items() if kind.counts_options]
+
+
 def names() -> list[str]:
     """Registered types, in the documented order first."""
     return sorted(REGISTRY, key=lambda name: (ORDER.index(name) if name in ORDER else len(ORDER), name))
@@ -213,14 +234,65 @@ def _typed_value(values: Mapping[str, Sequence[str]]) -> str | None:
     return text if text is not None and text.strip() else None
 
 
+def split_lines(text: str | None, limit: int = 60) -> list[str]:
+    """Non-empty stripped lines of an editor's text area, at most ``limit``."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()][:limit]
+
+
+def _number_text(value) -> str:
+    """A stored number as the editor shows it: 14.0 → « 14 », 2.5 → « 2,5 »."""
+    if value is None:
+        return ""
+    value = float(value)
+    return (str(int(value)) if value.is_integer() else repr(value)).replace(".", ",")
+
+
+def _form_number(form_field, errors, name: str):
+    """The number typed in an editor field, or None when blank (a message in ``errors`` when it
+    is not a number)."""
+    text = (form_field.data or "").strip()
+    if not text:
+        return None
+    try:
+        value = parse_number(text)
+    except AnswerError:
+        errors.add(name, _("Écrivez un nombre, par exemple 14 ou 2,5."))
+        return None
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+class ChoiceRow(Form):
+    """One choice in the staff editor (for an image choice, ``text`` is the picture's description)."""
+
+    text = StringField(lazy_gettext("Texte du choix"), validators=[Optional(), Length(max=MAX_OPTION_TEXT)])
+    correct = BooleanField(lazy_gettext("Bonne réponse"))
+    feedback = StringField(lazy_gettext("Commentaire montré après la réponse"),
+                           validators=[Optional(), Length(max=MAX_OPTION_TEXT)])
+
+
+class PairRow(Form):
+    left = StringField(lazy_gettext("Élément"), validators=[Optional(), Length(max=MAX_OPTION_TEXT)])
+    right = StringField(lazy_gettext("Va avec"), validators=[Optional(), Length(max=MAX_OPTION_TEXT)])
+
+
 class QuestionType(ABC):
-    """What every question type knows: build its definition, present, parse, grade, review."""
+    """What every question type knows: build its definition, present, parse, grade, review;
+    its editor, its statistics and its demo answer."""
 
     name: ClassVar[str] = ""
-    label: ClassVar[Any] = ""
+    label: ClassVar[Any] = ""  # lazy translated
     template: ClassVar[str] = ""  # the input, inside the question's fieldset
     review_template: ClassVar[str] = ""
+    editor_template: ClassVar[str] = ""  # its fields in the staff editor
+    preview_template: ClassVar[str] = ""  # its right answers, as the staff preview shows them
     fields: ClassVar[frozenset[str]] = frozenset()  # the type's own fields in a question file
+    # Editor fields whose fieldset shows its own errors (not under a single input).
+    editor_groups: ClassVar[frozenset[str]] = frozenset()
+    # Which editor field each problem of ``build`` belongs to (problem code → field name).
+    problem_fields: ClassVar[Mapping[str, str]] = {}
+    # Statistics: options counted (``stat_options`` not empty) and whether exactly one is right.
+    counts_options: ClassVar[bool] = False
+    one_key: ClassVar[bool] = False
 
     @abstractmethod
     def build(self, raw: Mapping, key: str, images: ImageResolver | None = None) -> tuple[dict, list[Problem]]:
@@ -246,6 +318,38 @@ class QuestionType(ABC):
     def review(self, definition: dict, presentation: dict, answer: dict | None) -> dict:
         ...
 
+    # The staff editor -----------------------------------------------------------------------
+
+    def editor_fields(self) -> dict[str, Any]:
+        """The type's own WTForms fields (unbound), added to the editor's common ones."""
+        return {}
+
+    @abstractmethod
+    def to_form(self, definition: dict, form) -> None:
+        """Fill the type's editor fields from a stored definition."""
+
+    @abstractmethod
+    def from_form(self, form, definition: dict, errors) -> dict:
+        """The type's fields in a question file's shape, from the editor (``definition``: the
+        stored one being edited). A value the form cannot give: ``errors.add(field, message)``."""
+
+    # Statistics ---------------------------------------------------------------------------------
+
+    def stat_options(self, definition: dict) -> list[tuple[str, Any, bool]]:
+        """(option id, label, right) in the question's order, for the option counts; none by default."""
+        return []
+
+    def chosen_options(self, answer: Any) -> list[str]:
+        """The option ids a stored answer picked (for the option counts)."""
+        return []
+
+    # The demo -----------------------------------------------------------------------------------
+
+    @abstractmethod
+    def demo_values(self, definition: dict, right: bool, rng: Random) -> dict[str, list[str]]:
+        """What the quiz page's form sends for this question, right or wrong, keyed as ``parse``
+        reads it ("" for the question's own field, else the part's id)."""
+
 
 # Choices -------------------------------------------------------------------------------------
 
@@ -256,6 +360,17 @@ class _Choices(QuestionType):
     fields = frozenset({"choices"})
     min_choices = 2
     max_choices = MAX_CHOICES
+    editor_template = "quizzes/types/_choice_editor.html"
+    preview_template = "quizzes/types/_choice_preview.html"
+    editor_groups = frozenset({"choices"})
+    editor_hint: ClassVar[Any] = ""
+    blank_rows = 2  # empty rows the editor offers for new choices
+    problem_fields = dict.fromkeys(
+        ("choices_count", "choice_not_mapping", "choice_without_text", "choice_without_image", "image_without_alt",
+         "unknown_choice_field", "option_too_long", "correct_not_bool", "feedback_not_text", "duplicate_choice",
+         "one_correct", "some_correct", "images_not_supported", "image_missing", "image_bad_name",
+         "image_not_image", "image_too_large"), "choices")
+    counts_options = True
 
     def _option(self, raw: Mapping, key: str, index: int, images, problems) -> dict | None:
         text = raw.get("text")
@@ -339,13 +454,59 @@ class _Choices(QuestionType):
                              "feedback": by_id[i].get("feedback", "")}
                             for i in presentation["order"] if i in by_id]}
 
+    def editor_fields(self):
+        return {"choices": FieldList(FormField(ChoiceRow), min_entries=0, max_entries=MAX_CHOICES)}
+
+    def to_form(self, definition, form):
+        choices = definition.get("choices") or []
+        for choice in choices:
+            form.choices.append_entry({"text": choice.get("text", ""), "correct": bool(choice.get("correct")),
+                                       "feedback": choice.get("feedback", "")})
+        for _blank in range(max(0, min(self.blank_rows, MAX_CHOICES - len(choices)))):
+            form.choices.append_entry({})
+
+    def _row(self, row, first: dict) -> dict:
+        """One editor row as a choice of the file: ``first`` (its text or picture), then right and comment."""
+        choice = {**first, "correct": bool(row.form.correct.data)}
+        if (row.form.feedback.data or "").strip():
+            choice["feedback"] = row.form.feedback.data.strip()
+        return choice
+
+    def from_form(self, form, definition, errors):
+        return {"choices": [self._row(row, {"text": (row.form.text.data or "").strip()}) for row in form.choices
+                            if (row.form.text.data or "").strip()]}
+
+    def stat_options(self, definition):
+        return [(choice["id"], choice["text"], bool(choice.get("correct")))
+                for choice in definition.get("choices") or []]
+
+    def chosen_options(self, answer):
+        if not isinstance(answer, dict):
+            return []
+        if isinstance(answer.get("choice"), str):
+            return [answer["choice"]]
+        choices = answer.get("choices")
+        if isinstance(choices, list):
+            return list(dict.fromkeys(c for c in choices if isinstance(c, str)))
+        return []
+
+    def demo_values(self, definition, right, rng):
+        choices = definition["choices"]
+        if right:
+            return {"": [next(c["id"] for c in choices if c["correct"])]}
+        wrong = [c["id"] for c in choices if not c["correct"]]
+        weights = [0.62, 0.3, 0.08, 0.0, 0.0, 0.0][:len(wrong)]
+        return {"": [rng.choices(wrong, weights=weights)[0]]}
+
 
 @register
 class SingleChoice(_Choices):
     name = "single"
-    label = _l("Choix unique")
+    label = lazy_gettext("Choix unique")
     template = "quizzes/types/_choice.html"
     review_template = "quizzes/types/_choice_review.html"
+    editor_hint = lazy_gettext("Cochez exactement une bonne réponse. Laissez un texte vide pour retirer un choix.")
+    one_key = True
 
     def parse(self, definition, presentation, values):
         value = _single_value(values)
@@ -369,9 +530,10 @@ class MultipleChoice(_Choices):
     All right and none wrong: 1. Everything ticked: 0. Nothing ticked: 0."""
 
     name = "multiple"
-    label = _l("Choix multiple")
+    label = lazy_gettext("Choix multiple")
     template = "quizzes/types/_choice.html"
     review_template = "quizzes/types/_choice_review.html"
+    editor_hint = lazy_gettext("Cochez toutes les bonnes réponses. Laissez un texte vide pour retirer un choix.")
 
     def _check_correct(self, options):
         if not any(o["correct"] for o in options):
@@ -410,17 +572,27 @@ class MultipleChoice(_Choices):
         lost = sum(1 for c in chosen if not by_id[c]["correct"]) / wrong if wrong else 0.0
         return max(0.0, min(1.0, gained - lost))
 
+    def demo_values(self, definition, right, rng):
+        good = [c["id"] for c in definition["choices"] if c["correct"]]
+        bad = [c["id"] for c in definition["choices"] if not c["correct"]]
+        if right or not bad:
+            return {"": good}
+        return {"": good[:-1] + [rng.choice(bad)]}
+
 
 @register
 class ImageChoice(SingleChoice):
     """Like single choice, with a picture (and its text alternative) for each choice."""
 
     name = "image_choice"
-    label = _l("Choix d'image")
+    label = lazy_gettext("Choix d'image")
     kind = "image"
     template = "quizzes/types/_image_choice.html"
     review_template = "quizzes/types/_image_choice_review.html"
     max_choices = 6
+    editor_hint = lazy_gettext("Les images restent celles des fichiers ; vous pouvez changer leur description et "
+                               "la bonne réponse.")
+    blank_rows = 0  # the editor changes descriptions and answers; pictures come from the files
 
     def _option(self, raw, key, index, images, problems):
         path, alt = raw.get("image"), raw.get("alt")
@@ -447,14 +619,27 @@ class ImageChoice(SingleChoice):
     def _public(self, option):
         return {"id": option["id"], "text": option["text"], "image": option["image"]}
 
+    def from_form(self, form, definition, errors):
+        # The editor names each stored picture ``images/<sha256>.<ext>``, in the stored order.
+        paths = [f"images/{c['image']['sha256']}.{c['image']['ext']}" for c in definition.get("choices", [])
+                 if isinstance(c.get("image"), dict)]
+        return {"choices": [self._row(row, {"image": path, "alt": (row.form.text.data or "").strip()})
+                            for row, path in zip(form.choices, paths, strict=False)]}
+
 
 @register
 class TrueFalse(QuestionType):
     name = "true_false"
-    label = _l("Vrai ou faux")
+    label = lazy_gettext("Vrai ou faux")
     template = "quizzes/types/_true_false.html"
     review_template = "quizzes/types/_choice_review.html"
+    editor_template = "quizzes/types/_true_false_editor.html"
+    preview_template = "quizzes/types/_true_false_preview.html"
     fields = frozenset({"answer"})
+    editor_groups = frozenset({"answer"})
+    problem_fields = {"answer_not_bool": "answer"}
+    counts_options = True
+    one_key = True
 
     def build(self, raw, key, images=None):
         if not isinstance(raw.get("answer"), bool):
@@ -492,6 +677,31 @@ class TrueFalse(QuestionType):
                              "correct": (r["id"] == "true") == definition["answer"], "feedback": ""}
                             for r in self._rows(answer)]}
 
+    def editor_fields(self):
+        return {"answer": RadioField(lazy_gettext("La bonne réponse"),
+                                     choices=[SelectChoice("true", lazy_gettext("Vrai")),
+                                              SelectChoice("false", lazy_gettext("Faux"))],
+                                     validators=[Optional()])}
+
+    def to_form(self, definition, form):
+        form.answer.data = "true" if definition.get("answer") else "false"
+
+    def from_form(self, form, definition, errors):
+        if form.answer.data not in ("true", "false"):
+            errors.add("answer", _("Choisissez la bonne réponse : vrai ou faux."))
+        return {"answer": form.answer.data == "true"}
+
+    def stat_options(self, definition):
+        answer = definition.get("answer")
+        return [("true", lazy_gettext("Vrai"), answer is True), ("false", lazy_gettext("Faux"), answer is False)]
+
+    def chosen_options(self, answer):
+        value = answer.get("value") if isinstance(answer, dict) else None
+        return ["true" if value else "false"] if isinstance(value, bool) else []
+
+    def demo_values(self, definition, right, rng):
+        return {"": ["true" if definition["answer"] == right else "false"]}
+
 
 @register
 class Ordering(QuestionType):
@@ -502,10 +712,13 @@ class Ordering(QuestionType):
     a reversed list earns nothing."""
 
     name = "ordering"
-    label = _l("Remettre dans l'ordre")
+    label = lazy_gettext("Remettre dans l'ordre")
     template = "quizzes/types/_ordering.html"
     review_template = "quizzes/types/_ordering_review.html"
+    editor_template = "quizzes/types/_ordering_editor.html"
+    preview_template = "quizzes/types/_ordering_preview.html"
     fields = frozenset({"items"})
+    problem_fields = dict.fromkeys(("items_count", "item_not_text", "duplicate_item"), "items")
 
     def build(self, raw, key, images=None):
         items = raw.get("items")
@@ -591,6 +804,24 @@ class Ordering(QuestionType):
         return {"given": [{"text": texts[i], "correct": i == right[n]} for n, i in enumerate(order)] if order else [],
                 "right": [texts[i] for i in right]}
 
+    def editor_fields(self):
+        return {"items": TextAreaField(lazy_gettext("Éléments, dans le bon ordre"),
+                                       validators=[Optional(), Length(max=6000)],
+                                       description=lazy_gettext("Un par ligne : ils seront montrés mélangés."))}
+
+    def to_form(self, definition, form):
+        form.items.data = "\n".join(item["text"] for item in definition.get("items") or [])
+
+    def from_form(self, form, definition, errors):
+        return {"items": split_lines(form.items.data)}
+
+    def demo_values(self, definition, right, rng):
+        order = [item["id"] for item in definition["items"]]
+        if not right:
+            at = rng.randrange(len(order) - 1)
+            order[at], order[at + 1] = order[at + 1], order[at]
+        return {item_id: [str(place)] for place, item_id in enumerate(order, start=1)}
+
 
 @register
 class Matching(QuestionType):
@@ -598,10 +829,16 @@ class Matching(QuestionType):
     extra right-hand answers that match nothing. Credit: the share of pairs matched right."""
 
     name = "matching"
-    label = _l("Associer par paires")
+    label = lazy_gettext("Associer par paires")
     template = "quizzes/types/_matching.html"
     review_template = "quizzes/types/_matching_review.html"
+    editor_template = "quizzes/types/_matching_editor.html"
+    preview_template = "quizzes/types/_matching_preview.html"
     fields = frozenset({"pairs", "distractors"})
+    editor_groups = frozenset({"pairs"})
+    problem_fields = {**dict.fromkeys(("pairs_count", "pair_not_mapping", "duplicate_pair_text", "too_many_distractors",
+                                       "option_too_long"), "pairs"),
+                      "distractors_not_texts": "distractors"}
 
     def build(self, raw, key, images=None):
         pairs, distractors = raw.get("pairs"), raw.get("distractors") or []
@@ -692,6 +929,38 @@ class Matching(QuestionType):
                          "right": pair["right"], "correct": given == pair["right_id"]})
         return {"rows": rows}
 
+    def editor_fields(self):
+        return {"pairs": FieldList(FormField(PairRow), min_entries=0, max_entries=MAX_ITEMS),
+                "distractors": TextAreaField(
+                    lazy_gettext("Intrus (facultatif)"), validators=[Optional(), Length(max=3000)],
+                    description=lazy_gettext("Réponses en trop, une par ligne, qui ne vont avec rien."))}
+
+    def to_form(self, definition, form):
+        pairs = definition.get("pairs") or []
+        for pair in pairs:
+            form.pairs.append_entry({"left": pair["left"], "right": pair["right"]})
+        for _blank in range(min(2, MAX_ITEMS - len(pairs))):
+            form.pairs.append_entry({})
+        form.distractors.data = "\n".join(d["text"] for d in definition.get("distractors") or [])
+
+    def from_form(self, form, definition, errors):
+        data: dict = {"pairs": []}
+        for row in form.pairs:
+            left, right = (row.form.left.data or "").strip(), (row.form.right.data or "").strip()
+            if left or right:
+                data["pairs"].append({"left": left, "right": right})
+        distractors = split_lines(form.distractors.data)
+        if distractors:
+            data["distractors"] = distractors
+        return data
+
+    def demo_values(self, definition, right, rng):
+        pairs = definition["pairs"]
+        rights = [pair["right_id"] for pair in pairs]
+        if not right:
+            rights = rights[1:] + rights[:1]
+        return {pair["id"]: [answer] for pair, answer in zip(pairs, rights, strict=True)}
+
 
 def parse_number(text: str) -> float:
     """« 14 », « 2,5 », « -3.25 », « 1 000 » → a float; ``AnswerError`` otherwise."""
@@ -715,10 +984,14 @@ class Numeric(QuestionType):
     ``max``; bounds included. Optional ``unit`` shown beside the field."""
 
     name = "numeric"
-    label = _l("Nombre")
+    label = lazy_gettext("Nombre")
     template = "quizzes/types/_numeric.html"
     review_template = "quizzes/types/_numeric_review.html"
+    editor_template = "quizzes/types/_numeric_editor.html"
+    preview_template = "quizzes/types/_numeric_preview.html"
     fields = frozenset({"answer", "tolerance", "min", "max", "unit"})
+    problem_fields = {"unit_not_text": "unit", "answer_and_range": "value", "answer_not_number": "value",
+                      "number_too_large": "value", "bad_range": "minimum"}
 
     def build(self, raw, key, images=None):
         unit = raw.get("unit")
@@ -771,6 +1044,50 @@ class Numeric(QuestionType):
         return {"given": view["text"], "unit": definition.get("unit", ""), "answer": definition.get("answer"),
                 "min": _plain(definition["min"]), "max": _plain(definition["max"]), "exact": exact}
 
+    def editor_fields(self):
+        def number(label, description=None):
+            return StringField(label, validators=[Optional(), Length(max=40)], description=description)
+
+        return {"value": number(lazy_gettext("Valeur juste"), lazy_gettext(
+                    "Par exemple 14 ou 2,5. Laissez vide pour donner un intervalle.")),
+                "tolerance": number(lazy_gettext("Tolérance (plus ou moins)")),
+                "minimum": number(lazy_gettext("Au moins")),
+                "maximum": number(lazy_gettext("Au plus")),
+                "unit": number(lazy_gettext("Unité"))}
+
+    def to_form(self, definition, form):
+        if definition.get("answer") is not None:
+            form.value.data = _number_text(definition["answer"])
+            tolerance = float(definition["max"]) - float(definition["answer"])
+            form.tolerance.data = _number_text(round(tolerance, 12)) if tolerance else ""
+        else:
+            form.minimum.data = _number_text(definition.get("min"))
+            form.maximum.data = _number_text(definition.get("max"))
+        form.unit.data = definition.get("unit", "")
+
+    def from_form(self, form, definition, errors):
+        data: dict = {}
+        value, tolerance = _form_number(form.value, errors, "value"), _form_number(form.tolerance, errors, "tolerance")
+        low, high = _form_number(form.minimum, errors, "minimum"), _form_number(form.maximum, errors, "maximum")
+        if value is not None:
+            data["answer"] = value
+            if tolerance is not None:
+                data["tolerance"] = tolerance
+        elif low is not None or high is not None:
+            data["min"], data["max"] = low, high
+        elif "value" not in errors:
+            errors.add("value", _("Donnez la valeur juste, ou un intervalle (au moins, au plus)."))
+        if (form.unit.data or "").strip():
+            data["unit"] = form.unit.data.strip()
+        return data
+
+    def demo_values(self, definition, right, rng):
+        low, high = definition["min"], definition["max"]
+        value = definition["answer"] if definition.get("answer") is not None else (low + high) / 2
+        if not right:
+            value = high + max(1.0, abs(high) * 0.25)
+        return {"": [f"{value:g}"]}
+
 
 def _plain(value: float) -> str:
     """14.0 → « 14 », 2.5 → « 2,5 » (French decimal comma)."""
@@ -783,10 +1100,13 @@ class ShortText(QuestionType):
     accents, spaces, hyphens, apostrophes and punctuation."""
 
     name = "short_text"
-    label = _l("Réponse courte")
+    label = lazy_gettext("Réponse courte")
     template = "quizzes/types/_short_text.html"
     review_template = "quizzes/types/_short_text_review.html"
+    editor_template = "quizzes/types/_short_text_editor.html"
+    preview_template = "quizzes/types/_short_text_preview.html"
     fields = frozenset({"answers"})
+    problem_fields = dict.fromkeys(("answers_missing", "bad_accepted_answer"), "answers")
 
     def build(self, raw, key, images=None):
         answers = raw.get("answers")
@@ -825,3 +1145,17 @@ class ShortText(QuestionType):
 
     def review(self, definition, presentation, answer):
         return {"given": self._text(answer) or "", "answers": definition["answers"]}
+
+    def editor_fields(self):
+        return {"answers": TextAreaField(
+            lazy_gettext("Réponses acceptées"), validators=[Optional(), Length(max=4000)],
+            description=lazy_gettext("Une par ligne. Majuscules, accents et espaces ne comptent pas."))}
+
+    def to_form(self, definition, form):
+        form.answers.data = "\n".join(definition.get("answers") or [])
+
+    def from_form(self, form, definition, errors):
+        return {"answers": split_lines(form.answers.data)}
+
+    def demo_values(self, definition, right, rng):
+        return {"": [definition["answers"][0] if right else "je ne sais pas"]}
