@@ -31,7 +31,7 @@ MAKE_LEARNERS = """
 import sys
 from sqlalchemy import select
 from learnapp.auth import services as accounts
-from learnapp.courses import progress, services as course_texts
+from learnapp.courses import progress, lesson_versions
 from learnapp.courses.models import Course
 from learnapp.db import utcnow
 from learnapp.extensions import db
@@ -44,7 +44,7 @@ with app.app_context():
         user = accounts.create_user(display_name=f"Bench {n}", email=email, password=password,
                                     birth_year=now.year - 30, now=now)
         for lesson in course.lessons:
-            texts = course_texts.current_versions(lesson)
+            texts = lesson_versions.current_versions(lesson)
             if "adult" in texts:
                 progress.mark_done(user, lesson, texts["adult"], now)
         print(email)

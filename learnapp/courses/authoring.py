@@ -34,7 +34,7 @@ from learnapp.core.i18n import _, _l
 from learnapp.core.pagination import paginate
 from learnapp.core.problems import Problem
 from learnapp.core.urls import safe_next_url
-from learnapp.courses import editing, export, readability, services
+from learnapp.courses import editing, export, lesson_versions, readability
 from learnapp.courses.forms import (
     CourseForm,
     ImageUploadForm,
@@ -164,7 +164,7 @@ def course(course_id: int):
     course = _course_or_404(course_id)
     lessons = list(db.session.scalars(
         select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)))
-    texts = services.current_versions_by_lesson([lesson.id for lesson in lessons])
+    texts = lesson_versions.current_versions_by_lesson([lesson.id for lesson in lessons])
     rows = []
     for lesson in lessons:
         own = texts.get(lesson.id, {})
@@ -292,7 +292,7 @@ def lesson(course_id: int, lesson_id: int):
             db.session.commit()
             flash(_("La leçon est enregistrée."), "success")
             return redirect(url_for("authoring.lesson", course_id=course.id, lesson_id=lesson.id))
-    current = services.current_versions(lesson)
+    current = lesson_versions.current_versions(lesson)
     return render_template("courses/office_lesson.html", course=course, lesson=lesson, form=form,
                            current=current, authors=_authors(current.values()),
                            **_labels()), (400 if form.errors else 200)
@@ -393,7 +393,7 @@ def edit_text(course_id: int, lesson_id: int, audience: str):
                     lesson, audience, title=form.title.data, minutes=form.minutes.data,
                     objectives=form.objective_list, key_facts=form.key_fact_list, body_markdown=form.body.data,
                     user=current_user, now=utcnow())
-            except (services.InvalidLessonText, editing.EditingError) as error:  # checked above: a safety net
+            except (lesson_versions.InvalidLessonText, editing.EditingError) as error:  # checked above: a safety net
                 db.session.rollback()
                 form.body.errors = [*form.body.errors, str(error)]
                 status = 400
@@ -472,7 +472,7 @@ def restore(course_id: int, lesson_id: int, audience: str, number: int):
         db.session.rollback()
         fail(409, _("Ce cours n'est plus écrit pour ce public : ajoutez-le aux publics du cours avant de "
                     "restaurer cette version."))
-    except services.InvalidLessonText:  # written under older rules
+    except lesson_versions.InvalidLessonText:  # written under older rules
         db.session.rollback()
         fail(409, _("Cette version ne respecte plus les règles actuelles et ne peut pas être restaurée telle "
                     "quelle : copiez son texte dans l'éditeur et corrigez-le."))

@@ -1,4 +1,4 @@
-"""`learnapp content …`: load the content packs (courses/, later quizzes/ and certificates/).
+"""`learnapp content …`: load the content packs (courses/, then quizzes/).
 
 ``learnapp content load [PATH]`` runs every loader of :data:`LOADERS` in two phases:
 
@@ -23,9 +23,12 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from learnapp import PROJECT_ROOT
-from learnapp.courses import fact_check, loader, services
+from learnapp.courses import export as course_export
+from learnapp.courses import fact_check, loader, pack_import
+from learnapp.courses.models import Course
 from learnapp.db import utcnow
 from learnapp.extensions import db
 
@@ -82,7 +85,7 @@ def load_courses(context: LoadContext) -> Prepared | None:
     if pack.ok and not pack.courses:
         return None
     return Prepared(name="courses", files=pack.files, problems=pack.problems,
-                    apply=lambda: services.import_pack(pack, context.now).lines())
+                    apply=lambda: pack_import.import_pack(pack, context.now).lines())
 
 
 # The loaders `learnapp content load` runs, in order (a later one may rely on an earlier one's
@@ -137,7 +140,7 @@ def run_loaders(path: Path | None, *, now: datetime, progress: Progress = no_pro
     return outcome
 
 
-@click.group(help="Content packs: courses (and, later, quizzes and certificates).")
+@click.group(help="Content packs: courses and quizzes.")
 def content():
     pass
 
@@ -191,3 +194,21 @@ def load_demo_content(echo) -> None:
         echo("Contenu :")
         for line in outcome.summary:
             echo("  " + line.strip())
+
+
+@content.command("export", help="Write a course back to the file format: DEST/SLUG/course.yml, lessons, images.")
+@click.argument("slug")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace DEST/SLUG when it holds an earlier export.")
+@with_appcontext
+def export_command(slug: str, dest: Path, overwrite: bool):
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        raise click.ClickException(f"Aucun cours « {slug} ».")
+    export = course_export.export_course(course)
+    course_export.prepare_folder(dest / slug, overwrite=overwrite)
+    folder = course_export.write_export(export, dest)
+    for missing in export.missing_images:
+        click.echo(f"attention : image introuvable dans la base, référence laissée telle quelle — {missing}", err=True)
+    lessons = len({path.split("/")[1] for path in export.files if path.count("/") == 2})
+    click.echo(f"Cours « {course.slug} » exporté dans {folder} : {lessons} leçon(s), {len(export.files)} fichier(s).")

@@ -1,7 +1,7 @@
 """Use cases of the staff authoring pages: courses, lessons and their texts from the browser.
 
 Like every service: the acting ``user`` and ``now`` are arguments; functions add and flush,
-the view commits. Lesson texts are written through :func:`learnapp.courses.services.add_lesson_version`,
+the view commits. Lesson texts are written through :func:`learnapp.courses.lesson_versions.add_lesson_version`,
 the same path as the file loader, so a text from the browser is rendered and checked exactly
 like one from a file.
 """
@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from learnapp.core import age_groups, markdown
 from learnapp.core.problems import N_, Messages, Problem
-from learnapp.courses import loader, services
+from learnapp.courses import lesson_versions, loader
 from learnapp.courses.models import Course, Lesson, LessonVersion
 from learnapp.extensions import db
 from learnapp.media.models import MediaAsset
@@ -139,7 +139,7 @@ def update_lesson(lesson: Lesson, *, slug: str, position: int, user, now: dateti
 
 
 def latest_version(lesson: Lesson, audience: str) -> LessonVersion | None:
-    return services.current_version(lesson, audience)
+    return lesson_versions.current_version(lesson, audience)
 
 
 def find_version(lesson: Lesson, audience: str, number: int) -> LessonVersion | None:
@@ -212,13 +212,13 @@ def save_text(lesson: Lesson, audience: str, *, title: str, minutes: int, object
               source: str = "editor") -> LessonVersion | None:
     """A new version of the text (None when it is the same as the current one).
 
-    Raises :class:`learnapp.courses.services.InvalidLessonText` when the text breaks a rule.
+    Raises :class:`learnapp.courses.lesson_versions.InvalidLessonText` when the text breaks a rule.
     """
     if not age_groups.is_group(audience):
         raise EditingError("not_found")
     if audience not in (lesson.course.audiences or age_groups.ALL):
         raise EditingError("audience_not_in_course")
-    version = services.add_lesson_version(
+    version = lesson_versions.add_lesson_version(
         lesson, audience, title=title, minutes=minutes, objectives=objectives, key_facts=key_facts,
         body_markdown=normalise_body(body_markdown), source=source, author=user, now=now)
     if version is not None:

@@ -17,12 +17,10 @@ from pathlib import Path
 
 import click
 import yaml
-from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from learnapp.core import markdown
-from learnapp.courses import loader, services
-from learnapp.courses.cli import content
+from learnapp.courses import lesson_versions, loader
 from learnapp.courses.models import Course, Lesson
 from learnapp.extensions import db
 from learnapp.media.models import MediaAsset
@@ -111,7 +109,7 @@ def export_course(course: Course) -> Export:
 
     lessons = list(db.session.scalars(
         select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)))
-    texts = services.current_versions_by_lesson([lesson.id for lesson in lessons])
+    texts = lesson_versions.current_versions_by_lesson([lesson.id for lesson in lessons])
     for number, lesson in zip(_folder_numbers(lessons), lessons, strict=True):
         versions = texts.get(lesson.id, {})
         if not versions:
@@ -191,21 +189,3 @@ def prepare_folder(folder: Path, *, overwrite: bool) -> None:
         raise ExportRefused(f"{folder} ne contient pas de {loader.COURSE_FILE} : ce n'est pas un dossier de cours, "
                             "il n'est pas remplacé.")
     shutil.rmtree(folder)
-
-
-@content.command("export", help="Write a course back to the file format: DEST/SLUG/course.yml, lessons, images.")
-@click.argument("slug")
-@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--overwrite", is_flag=True, help="Replace DEST/SLUG when it holds an earlier export.")
-@with_appcontext
-def export_command(slug: str, dest: Path, overwrite: bool):
-    course = db.session.scalar(select(Course).where(Course.slug == slug))
-    if course is None:
-        raise click.ClickException(f"Aucun cours « {slug} ».")
-    export = export_course(course)
-    prepare_folder(dest / slug, overwrite=overwrite)
-    folder = write_export(export, dest)
-    for missing in export.missing_images:
-        click.echo(f"attention : image introuvable dans la base, référence laissée telle quelle — {missing}", err=True)
-    lessons = len({path.split("/")[1] for path in export.files if path.count("/") == 2})
-    click.echo(f"Cours « {course.slug} » exporté dans {folder} : {lessons} leçon(s), {len(export.files)} fichier(s).")

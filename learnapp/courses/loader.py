@@ -3,7 +3,7 @@
 Everything is checked here, before anything is written: the course files, every lesson text,
 every image. :func:`read_pack` never raises on bad content; it returns every problem found, each
 with its file and line. No database and no Flask app are needed: importing what was read is
-:func:`learnapp.courses.services.import_pack`'s job.
+:func:`learnapp.courses.pack_import.import_pack`'s job.
 """
 
 from __future__ import annotations

@@ -120,8 +120,18 @@ def course_progress(user, course: Course, lesson_ids: Sequence[int] | None = Non
 
 
 def is_course_done(user, course: Course) -> bool:
-    """Every lesson of the course that has a text is marked done (quiz tiers may require it)."""
-    return course_progress(user, course).complete
+    """No lesson of the course that has a text is left undone by the learner: what a quiz tier
+    that requires the course asks (one query). A course with no text yet leaves nothing to do;
+    the course page's ``CourseProgress.complete`` still wants at least one lesson before it
+    says « terminé »."""
+    has_text = select(LessonVersion.id).where(LessonVersion.lesson_id == Lesson.id).exists()
+    done = (select(LessonProgress.id)
+            .where(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == user.id,
+                   LessonProgress.completed_version_id.is_not(None)).exists())
+    total, finished = db.session.execute(
+        select(func.count(Lesson.id), func.count(Lesson.id).filter(done))
+        .where(Lesson.course_id == course.id, has_text)).one()
+    return finished == total
 
 
 def done_counts(user, course_ids: Sequence[int]) -> dict[int, tuple[int, int]]:

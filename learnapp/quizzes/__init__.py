@@ -3,8 +3,10 @@
 
 def init_app(app):
     from learnapp.quizzes import models, routes, staff  # noqa: F401 (models: tables known to Alembic)
+    from learnapp.quizzes.gift_cli import quizzes as quizzes_commands
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(staff.bp)
-    from learnapp.quizzes.gift_cli import quizzes as quizzes_commands  # H6: `learnapp quizzes import-gift`
-    app.cli.add_command(quizzes_commands)
+    # An answer post is refused past a small size before any other hook reads its form (CSRF does).
+    app.before_request_funcs.setdefault(None, []).insert(0, routes.limit_answer_payload)
+    app.cli.add_command(quizzes_commands)  # `learnapp quizzes import-gift`

@@ -70,12 +70,11 @@ def _create_learner(group: str, n: int, label: str, password_hash: str, now: dat
 
 
 def _finish_course(user: User, course, group: str, when: datetime) -> None:
-    from learnapp.courses import progress
-    from learnapp.courses import services as course_services
+    from learnapp.courses import lesson_versions, progress
     from learnapp.courses.rules import nearest_text
 
     for lesson in course.lessons:
-        texts = course_services.current_versions(lesson)
+        texts = lesson_versions.current_versions(lesson)
         chosen = nearest_text(group, texts)
         if chosen is not None:
             progress.mark_done(user, lesson, texts[chosen], when)
@@ -84,7 +83,7 @@ def _finish_course(user: User, course, group: str, when: datetime) -> None:
 def _take_quizzes(user: User, tiers, keys: dict[int, str], ability: float, start: datetime, now: datetime,
                   rng: random.Random) -> int:
     """The learner's path through the tiers; returns the number of attempts finished."""
-    from learnapp.quizzes import services
+    from learnapp.quizzes import attempts
 
     finished = 0
     when = start
@@ -95,13 +94,13 @@ def _take_quizzes(user: User, tiers, keys: dict[int, str], ability: float, start
             if when > now - timedelta(hours=1):
                 return finished
             try:
-                attempt = services.start_attempt(user, tier, when, seed=rng.randrange(1, 2**31 - 1))
-            except services.QuizError as refusal:
+                attempt = attempts.start_attempt(user, tier, when, seed=rng.randrange(1, 2**31 - 1))
+            except attempts.QuizError as refusal:
                 if refusal.code == "cooldown":
                     when = refusal.details["until"]
                     continue
                 return finished
-            items = services.load_items(attempt)
+            items = attempts.load_items(attempt)
             values: dict[str, list[str]] = {}
             for item in items:
                 if rng.random() < 0.04:
@@ -109,11 +108,11 @@ def _take_quizzes(user: User, tiers, keys: dict[int, str], ability: float, start
                 version = item.question_version
                 difficulty, misleading = _difficulty(keys[version.question_id], tier.number)
                 right = rng.random() < _p_right(ability + 0.35 * tries, difficulty, misleading)
-                values.update(_form_values(version, services.field_name(item), right, rng))
-            answers, errors = services.parse_answers(items, MultiDict(values))
+                values.update(_form_values(version, attempts.field_name(item), right, rng))
+            answers, errors = attempts.parse_answers(items, MultiDict(values))
             answers = {position: answer for position, answer in answers.items() if position not in errors}
             taken = timedelta(minutes=rng.uniform(3, 12))
-            services.submit_attempt(user, attempt, when + taken, answers=answers)
+            attempts.submit_attempt(user, attempt, when + taken, answers=answers)
             finished += 1
             when += taken
             if attempt.passed:

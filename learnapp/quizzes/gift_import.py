@@ -115,11 +115,11 @@ def check(result: gift.GiftResult, *, course=None, localize: bool = False) -> gi
 def store(course, result: gift.GiftResult, *, author, now: datetime, localize: bool = False) -> Outcome:
     """Write the checked questions through the quiz services (flush only). A question the
     services still refuse is moved to the problems, with its line."""
-    from learnapp.quizzes import services
+    from learnapp.quizzes import bank_import
 
     if not result.questions:
         return Outcome(result)
-    report = services.import_questions(course, [q.data for q in result.questions], source="gift",
+    report = bank_import.import_questions(course, [q.data for q in result.questions], source="gift",
                                        author=author, now=now)
     refused: dict[int, list[str]] = {}
     for problem in report.problems:

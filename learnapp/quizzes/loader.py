@@ -6,7 +6,7 @@ reported with its file and line. :func:`load_quizzes` plugs into ``learnapp cont
 (``learnapp.courses.cli.LOADERS``): it reads in the first phase and writes only in ``apply``.
 
 :func:`build_question` checks one question written as a mapping (the YAML shape); the files
-loader and :func:`learnapp.quizzes.services.import_questions` (GIFT, editor) share it.
+loader and :func:`learnapp.quizzes.bank_import.import_questions` (GIFT, editor) share it.
 """
 
 from __future__ import annotations
@@ -656,25 +656,25 @@ def load_quizzes(context):
     """``learnapp content load``: read and check the quiz folders (phase 1, nothing written);
     the returned ``Prepared.apply`` writes them (phase 2, flush only)."""
     from learnapp.courses import cli as content_cli
-    from learnapp.quizzes import services
+    from learnapp.quizzes import bank_import
 
     root = content_cli.PROJECT_ROOT  # the repository as `learnapp content load` sees it
     folders = bank_folders(context.path, root / "quizzes")
     if not folders:
         return None
-    courses = services.known_courses()
+    courses = bank_import.known_courses()
     if "courses" in context.prepared:  # courses read in this same run, imported just before
         courses.update(course_lessons_on_disk(context.path if context.path is not None else root / "courses"))
     with context.progress("Lecture des quiz", count_files(folders)) as advance:
         reading = read_banks(folders, courses, tick=advance)
     for bank in list(reading.banks):
-        kept = services.removed_tiers_with_attempts(bank.slug, {tier.number for tier in bank.tiers})
+        kept = bank_import.removed_tiers_with_attempts(bank.slug, {tier.number for tier in bank.tiers})
         for number in kept:
             reading.problems.append(BankProblem(bank.path / TIERS_FILE, None, "tier_has_attempts", {"number": number}))
         if kept:
             reading.banks.remove(bank)
     return content_cli.Prepared(name="quizzes", files=reading.files, problems=reading.problems,
-                                apply=lambda: services.import_banks(reading.banks, context.now).lines())
+                                apply=lambda: bank_import.import_banks(reading.banks, context.now).lines())
 
 
 def course_lessons_on_disk(path: Path) -> dict[str, set[str]]:

@@ -17,7 +17,7 @@ from learnapp.core.i18n import _, ngettext
 from learnapp.courses.models import Course
 from learnapp.db import utcnow
 from learnapp.extensions import db
-from learnapp.quizzes import rules, services
+from learnapp.quizzes import attempts, rules
 from learnapp.quizzes.forms import StartForm
 from learnapp.quizzes.models import QuizAttempt, QuizTier
 
@@ -34,17 +34,13 @@ ANSWER_POSTS = frozenset({"quizzes.attempt", "quizzes.question", "quizzes.autosa
                           "quizzes.start"})
 
 
-def _limit_payload() -> None:
-    """Before any hook reads the form (the CSRF check does): small limits for answer posts."""
+def limit_answer_payload() -> None:
+    """Small limits for answer posts; installed by ``init_app`` before every other
+    ``before_request`` hook, since the CSRF check reads the form."""
     if request.method == "POST" and request.endpoint in ANSWER_POSTS:
         request.max_content_length = MAX_ANSWER_BYTES
         request.max_form_parts = MAX_FORM_PARTS
         request.max_form_memory_size = MAX_ANSWER_BYTES
-
-
-@bp.record_once
-def _register_limits(state) -> None:
-    state.app.before_request_funcs.setdefault(None, []).insert(0, _limit_payload)
 
 
 def _check_form_size() -> None:
@@ -74,14 +70,14 @@ def _tier(slug: str, number: int) -> tuple[Course, QuizTier]:
 
 def _attempt(attempt_id: int) -> QuizAttempt:
     """The current learner's attempt; someone else's is « not found » (nothing is revealed)."""
-    attempt = services.get_attempt(current_user, attempt_id)
+    attempt = attempts.get_attempt(current_user, attempt_id)
     if attempt is None:
         fail(404, _("Cette tentative n'existe pas."))
     return attempt
 
 
 def _mode(attempt: QuizAttempt) -> str:
-    if services.is_child_mode(attempt):
+    if attempts.is_child_mode(attempt):
         return "one"
     return session.get(MODE_KEY) if session.get(MODE_KEY) in MODES else "all"
 
@@ -89,9 +85,9 @@ def _mode(attempt: QuizAttempt) -> str:
 def _resume_url(attempt: QuizAttempt) -> str:
     if _mode(attempt) == "all":
         return url_for("quizzes.attempt", attempt_id=attempt.id)
-    items = services.load_items(attempt)
-    child = services.is_child_mode(attempt)
-    waiting = [i for i in items if (not services.is_locked(i) if child else i.answer is None)]
+    items = attempts.load_items(attempt)
+    child = attempts.is_child_mode(attempt)
+    waiting = [i for i in items if (not attempts.is_locked(i) if child else i.answer is None)]
     if not waiting and not child:
         return url_for("quizzes.summary", attempt_id=attempt.id)
     position = waiting[0].position if waiting else items[-1].position if items else 1
@@ -101,18 +97,18 @@ def _resume_url(attempt: QuizAttempt) -> str:
 def _context(attempt: QuizAttempt) -> dict:
     tier = db.session.get(QuizTier, attempt.tier_id)
     course = db.session.get(Course, tier.course_id)
-    child = services.is_child_mode(attempt)
+    child = attempts.is_child_mode(attempt)
     return {"attempt": attempt, "tier": tier, "course": course, "child": child,
             "body_class": "quiz-page quiz-child reader-child" if child else "quiz-page"}
 
 
 # Tiers ------------------------------------------------------------------------------------------
 
-def tier_summaries(course: Course) -> list[services.TierStatus]:
+def tier_summaries(course: Course) -> list[attempts.TierStatus]:
     """For the course page (``courses/_course_extras.html``): the signed-in learner's tiers."""
     if not current_user.is_authenticated:
         return []
-    return services.course_tiers(current_user, course, utcnow())
+    return attempts.course_tiers(current_user, course, utcnow())
 
 
 @bp.app_template_filter("quiz_score")
@@ -148,7 +144,7 @@ def _quiz_helpers():
 @login_required
 def course_quizzes(slug: str):
     course = _published_course(slug)
-    statuses = services.course_tiers(current_user, course, utcnow())
+    statuses = attempts.course_tiers(current_user, course, utcnow())
     return render_template("quizzes/course.html", course=course, statuses=statuses)
 
 
@@ -156,7 +152,7 @@ def course_quizzes(slug: str):
 @login_required
 def tier(slug: str, number: int):
     course, tier = _tier(slug, number)
-    status = services.tier_status(current_user, tier, utcnow())
+    status = attempts.tier_status(current_user, tier, utcnow())
     return _render_tier(course, status, StartForm(mode=session.get(MODE_KEY, "all")))
 
 
@@ -199,18 +195,18 @@ def start(slug: str, number: int):
         session[MODE_KEY] = form.mode.data
     now = utcnow()
     try:
-        attempt = services.start_attempt(current_user, tier, now)
+        attempt = attempts.start_attempt(current_user, tier, now)
         db.session.commit()
-    except services.QuizError as error:
+    except attempts.QuizError as error:
         db.session.commit()  # an expired attempt may have been graded on the way
         status, for_adults, for_children = REFUSALS[error.code]
         message = for_children if current_user.age_group(now.date()) == rules.CHILD else for_adults
-        return _render_tier(course, services.tier_status(current_user, tier, now), form,
+        return _render_tier(course, attempts.tier_status(current_user, tier, now), form,
                             refusal=message(error), code=status)
     except IntegrityError:
         # A second click raced the first: the first one's attempt is the learner's attempt.
         db.session.rollback()
-        attempt = services.open_attempt(current_user, tier)
+        attempt = attempts.open_attempt(current_user, tier)
         if attempt is None:
             fail(409, _("Une tentative vient d'être ouverte ailleurs. Rechargez la page."))
     return redirect(_resume_url(attempt), 303)
@@ -233,7 +229,7 @@ def _elsewhere(attempt: QuizAttempt, now):
 def _closed_or_late(attempt: QuizAttempt, now):
     """The answer for a request on an attempt that no longer takes answers, or None."""
     if attempt.status == rules.OPEN and rules.is_past_deadline(now, attempt.deadline_at):
-        services.close_if_expired(current_user, attempt, now)
+        attempts.close_if_expired(current_user, attempt, now)
         db.session.commit()
         return _late(attempt)
     if attempt.status != rules.OPEN:
@@ -274,18 +270,18 @@ def attempt(attempt_id: int):
         elsewhere = _elsewhere(attempt, now)
         if elsewhere is not None:
             return elsewhere
-        if services.is_child_mode(attempt):
+        if attempts.is_child_mode(attempt):
             return redirect(_resume_url(attempt))
         session[MODE_KEY] = "all"
-        items = services.load_items(attempt)
+        items = attempts.load_items(attempt)
         return _render_all(attempt, items, now)
     _check_form_size()
     refused = _closed_or_late(attempt, now)
     if refused is not None:
         return refused
-    items = services.load_items(attempt)
+    items = attempts.load_items(attempt)
     chosen = _positions(items)
-    answers, errors = services.parse_answers(chosen, request.form)
+    answers, errors = attempts.parse_answers(chosen, request.form)
     if errors:
         return _render_all(attempt, items, now, errors=errors, code=400)
     if request.form.get("action") == "submit":
@@ -299,7 +295,7 @@ def attempt(attempt_id: int):
 
 def _render_all(attempt, items, now, *, errors=None, code=200):
     errors = errors or {}
-    views = [services.item_view(item, error=errors.get(item.position)) for item in items]
+    views = [attempts.item_view(item, error=errors.get(item.position)) for item in items]
     return render_template("quizzes/attempt.html", views=views, errors=errors, now=now,
                            answered=sum(1 for i in items if i.answer is not None), **_context(attempt)), code
 
@@ -312,11 +308,11 @@ def question(attempt_id: int, position: int):
     now = utcnow()
     if request.method == "GET" and (elsewhere := _elsewhere(attempt, now)) is not None:
         return elsewhere
-    items = services.load_items(attempt)
+    items = attempts.load_items(attempt)
     item = next((i for i in items if i.position == position), None)
     if item is None:
         fail(404, _("Cette question n'existe pas dans cette tentative."))
-    child = services.is_child_mode(attempt)
+    child = attempts.is_child_mode(attempt)
     if request.method == "GET":
         if not child:
             session[MODE_KEY] = "one"
@@ -330,7 +326,7 @@ def question(attempt_id: int, position: int):
         fail(400, _("Ce formulaire ne correspond pas à cette question. Rechargez la page."))
     if child:
         return _check(attempt, items, item, now)
-    answers, errors = services.parse_answers([item], request.form)
+    answers, errors = attempts.parse_answers([item], request.form)
     if errors:
         return _render_question(attempt, items, item, now, error=errors[item.position], code=400)
     if action == "submit":
@@ -347,17 +343,17 @@ def question(attempt_id: int, position: int):
 
 def _check(attempt, items, item, now):
     """Children's mode: the answer is checked, becomes final, and its feedback is shown."""
-    if services.is_locked(item):
+    if attempts.is_locked(item):
         return redirect(url_for("quizzes.question", attempt_id=attempt.id, position=item.position), 303)
-    answers, errors = services.parse_answers([item], request.form)
+    answers, errors = attempts.parse_answers([item], request.form)
     if errors:
         return _render_question(attempt, items, item, now, error=errors[item.position], code=400)
     if answers.get(item.position) is None:
         return _render_question(attempt, items, item, now, code=400,
                                 error=_("Choisis une réponse, puis appuie sur « Vérifier »."))
     try:
-        services.check_item(current_user, attempt, item.position, answers[item.position], now)
-    except services.QuizError as error:
+        attempts.check_item(current_user, attempt, item.position, answers[item.position], now)
+    except attempts.QuizError as error:
         db.session.rollback()
         if error.code == "answered":
             return redirect(url_for("quizzes.question", attempt_id=attempt.id, position=item.position), 303)
@@ -367,7 +363,7 @@ def _check(attempt, items, item, now):
 
 
 def _render_question(attempt, items, item, now, *, error=None, code=200):
-    view = services.item_view(item, error=error)
+    view = attempts.item_view(item, error=error)
     return render_template("quizzes/question.html", view=view, items=items, total=len(items), now=now,
                            **_context(attempt)), code
 
@@ -381,7 +377,7 @@ def summary(attempt_id: int):
     elsewhere = _elsewhere(attempt, now)
     if elsewhere is not None:
         return elsewhere
-    items = services.load_items(attempt)
+    items = attempts.load_items(attempt)
     return render_template("quizzes/summary.html", items=items, now=now, **_context(attempt))
 
 
@@ -400,7 +396,7 @@ def submit(attempt_id: int):
 def _submit(attempt, now, answers):
     """Grade once; ``answers``: what the submitting page carried (None: nothing)."""
     attempt_id = attempt.id
-    result = services.submit_attempt(current_user, attempt, now, answers=answers)
+    result = attempts.submit_attempt(current_user, attempt, now, answers=answers)
     db.session.commit()
     if not result.graded_now:
         flash(_("Vos réponses avaient déjà été envoyées : voici votre résultat."), "info")
@@ -415,8 +411,8 @@ def _submit(attempt, now, answers):
 def _save(attempt, answers, now):
     """Save answers; a response when the attempt closed meanwhile (a race), else None."""
     try:
-        services.save_answers(current_user, attempt, answers, now)
-    except services.QuizError:
+        attempts.save_answers(current_user, attempt, answers, now)
+    except attempts.QuizError:
         db.session.rollback()
         return _refused_after_race(attempt_id=attempt.id, now=now)
     db.session.commit()
@@ -437,15 +433,15 @@ def autosave(attempt_id: int):
     attempt = _attempt(attempt_id)
     _check_form_size()
     now = utcnow()
-    if services.is_child_mode(attempt):
+    if attempts.is_child_mode(attempt):
         return jsonify(error="child",
                        message=_("Dans ce mode, chaque réponse est enregistrée quand on la vérifie.")), 409
     refused = _closed_or_late(attempt, now)
     if refused is not None:
         return refused
-    items = services.load_items(attempt)
+    items = attempts.load_items(attempt)
     chosen = _positions(items)
-    answers, errors = services.parse_answers(chosen, request.form)
+    answers, errors = attempts.parse_answers(chosen, request.form)
     if errors:
         return jsonify(error="invalid", message=_("Une réponse n'a pas pu être enregistrée."),
                        errors={str(k): v for k, v in errors.items()}), 400
@@ -469,8 +465,8 @@ def review(attempt_id: int):
     attempt = _attempt(attempt_id)
     if attempt.status == rules.OPEN:
         return redirect(_resume_url(attempt))
-    items = services.load_items(attempt)
-    views = [services.review_view(item) for item in items]
+    items = attempts.load_items(attempt)
+    views = [attempts.review_view(item) for item in items]
     context = _context(attempt)
-    status = services.tier_status(current_user, context["tier"], utcnow())
+    status = attempts.tier_status(current_user, context["tier"], utcnow())
     return render_template("quizzes/review.html", views=views, status=status, **context)

@@ -1,33 +1,31 @@
 """Staff pages: question bank, question editor with preview, GIFT import, statistics.
 
-Thin views: check the form, call the quiz services (``services.import_questions`` writes a
-question or a new version of it), commit once. Bad input is shown on the form with status 400
-and nothing is written; a preview writes nothing either.
+Thin views: read through ``staff_queries``, check the form, call the quiz services
+(``bank_import.import_questions`` writes a question or a new version of it), commit once. The
+editor's type-specific fields, problems and preview come from the question's type
+(``types.py``). Bad input is shown on the form with status 400 and nothing is written; a
+preview writes nothing either.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import re
 from dataclasses import dataclass
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import cast, func, select
-from sqlalchemy.dialects.postgresql import JSONB
 
 from learnapp.core import markdown
 from learnapp.core.access import roles_required
 from learnapp.core.errors import fail
 from learnapp.core.i18n import _, _l
 from learnapp.core.pagination import PER_PAGE, Page, page_number
-from learnapp.courses.models import Course, Lesson
+from learnapp.courses.models import Course
 from learnapp.db import utcnow
 from learnapp.extensions import db
-from learnapp.media.models import MediaAsset
-from learnapp.quizzes import gift, gift_import, loader, services, stats, stats_queries, types
-from learnapp.quizzes.models import Question, QuestionVersion, QuizAttempt, QuizTier
+from learnapp.quizzes import bank_import, gift, gift_import, loader, staff_queries, stats, stats_queries, types
+from learnapp.quizzes.models import Question, QuestionVersion
 from learnapp.quizzes.staff_forms import (
     AUDIENCE_LABELS,
     AUDIENCE_SHORT,
@@ -76,30 +74,7 @@ def _labels() -> dict:
 
 
 def _course_or_404(course_id: int) -> Course:
-    return db.session.get(Course, course_id) or fail(404, _("Ce cours n'existe pas."))
-
-
-def _tiers(course: Course) -> list[QuizTier]:
-    return list(db.session.scalars(select(QuizTier).where(QuizTier.course_id == course.id)
-                                   .order_by(QuizTier.number)))
-
-
-def _lessons(course: Course) -> list[str]:
-    return list(db.session.scalars(select(Lesson.slug).where(Lesson.course_id == course.id)
-                                   .order_by(Lesson.position, Lesson.slug)))
-
-
-def _latest_subquery():
-    return (select(QuestionVersion.question_id, func.max(QuestionVersion.number).label("number"))
-            .group_by(QuestionVersion.question_id).subquery())
-
-
-def _json_list_contains(column, value):
-    """SQL: the JSON list in ``column`` holds ``value`` (SQLite json_each, PostgreSQL @>)."""
-    if db.engine.dialect.name == "postgresql":
-        return cast(column, JSONB).contains([value])
-    each = func.json_each(column).table_valued("value")
-    return select(1).select_from(each).where(each.c.value == value).exists()
+    return staff_queries.course(course_id) or fail(404, _("Ce cours n'existe pas."))
 
 
 # The list of courses ------------------------------------------------------------------------------
@@ -107,23 +82,9 @@ def _json_list_contains(column, value):
 @bp.get("/")
 @roles_required("staff")
 def index():
-    total = db.session.scalar(select(func.count(Course.id)))
-    number = page_number(request.args.get("page"))
-    courses = list(db.session.scalars(select(Course).order_by(Course.position, Course.title)
-                                      .limit(PER_PAGE).offset((number - 1) * PER_PAGE)))
-    ids = [c.id for c in courses]
-    questions = dict(db.session.execute(
-        select(Question.course_id, func.count(Question.id))
-        .where(Question.course_id.in_(ids), Question.retired.is_(False)).group_by(Question.course_id)).all())
-    tiers = dict(db.session.execute(
-        select(QuizTier.course_id, func.count(QuizTier.id)).where(QuizTier.course_id.in_(ids))
-        .group_by(QuizTier.course_id)).all())
-    attempts = dict(db.session.execute(
-        select(QuizTier.course_id, func.count(QuizAttempt.id)).join(QuizAttempt, QuizAttempt.tier_id == QuizTier.id)
-        .where(QuizTier.course_id.in_(ids), QuizAttempt.status == "submitted").group_by(QuizTier.course_id)).all())
-    page = Page(items=courses, number=number, per_page=PER_PAGE, total=total)
-    return render_template("quizzes/staff_index.html", page=page, questions=questions, tiers=tiers,
-                           attempts=attempts)
+    page = staff_queries.courses_page(page_number(request.args.get("page")))
+    counts = staff_queries.quiz_counts([c.id for c in page.items])
+    return render_template("quizzes/staff_index.html", page=page, **counts)
 
 
 # The question bank ----------------------------------------------------------------------------------
@@ -132,27 +93,14 @@ def index():
 @roles_required("staff")
 def bank(course_id: int):
     course = _course_or_404(course_id)
-    tiers = _tiers(course)
+    tiers = staff_queries.tiers(course)
     form = BankFilterForm(request.args)
     form.tier.choices = [("", _("Tous"))] + [(str(t.number), f"{t.number} · {t.name}") for t in tiers]
     form.audience.choices = [("", _("Tous"))] + [(a, AUDIENCE_LABELS[a]) for a in AUDIENCES]
-    latest = _latest_subquery()
-    query = (select(Question, QuestionVersion)
-             .join(latest, latest.c.question_id == Question.id)
-             .join(QuestionVersion, (QuestionVersion.question_id == Question.id)
-                   & (QuestionVersion.number == latest.c.number))
-             .where(Question.course_id == course.id))
     tier = form.tier.data if form.tier.data in {str(t.number) for t in tiers} else ""
     audience = form.audience.data if form.audience.data in AUDIENCES else ""
-    if tier:
-        query = query.where(_json_list_contains(QuestionVersion.tiers, int(tier)))
-    if audience:
-        query = query.where(_json_list_contains(QuestionVersion.audiences, audience))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    number = page_number(request.args.get("page"))
-    rows = db.session.execute(query.order_by(Question.retired, Question.key)
-                              .limit(PER_PAGE).offset((number - 1) * PER_PAGE)).all()
-    page = Page(items=rows, number=number, per_page=PER_PAGE, total=total)
+    page = staff_queries.bank_page(course, tier=int(tier) if tier else None, audience=audience or None,
+                                   number=page_number(request.args.get("page")))
     return render_template("quizzes/staff_bank.html", course=course, tiers=tiers, page=page, form=form,
                            filters={"tier": tier, "audience": audience}, **_labels())
 
@@ -160,12 +108,11 @@ def bank(course_id: int):
 # The editor ------------------------------------------------------------------------------------------
 
 def _question_or_404(question_id: int) -> tuple[Question, QuestionVersion, Course]:
-    question = db.session.get(Question, question_id) or fail(404, _("Cette question n'existe pas."))
-    version = db.session.scalar(select(QuestionVersion).where(QuestionVersion.question_id == question.id)
-                                .order_by(QuestionVersion.number.desc()).limit(1))
+    question = staff_queries.question(question_id) or fail(404, _("Cette question n'existe pas."))
+    version = staff_queries.latest_version(question)
     if version is None:
         fail(404, _("Cette question n'existe pas."))
-    return question, version, db.session.get(Course, question.course_id)
+    return question, version, staff_queries.course(question.course_id)
 
 
 def _fill(form: QuestionForm, version: QuestionVersion) -> None:
@@ -186,15 +133,9 @@ class _Errors(dict):
             messages.append(str(message))
 
 
-def _stored_asset(path: str) -> MediaAsset | None:
-    """The editor names an image choice's picture ``images/<sha256>.<ext>`` (already stored)."""
-    match = re.fullmatch(r"images/([0-9a-f]{64})\.\w+", path)
-    return db.session.scalar(select(MediaAsset).where(MediaAsset.sha256 == match.group(1))) if match else None
-
-
 def _stored_images(path: str) -> bytes:
     """``import_questions`` reads the pictures' bytes."""
-    asset = _stored_asset(path)
+    asset = staff_queries.stored_asset(path)
     if asset is None:
         raise FileNotFoundError(path)
     return asset.data
@@ -202,7 +143,7 @@ def _stored_images(path: str) -> bytes:
 
 def _stored_image_ref(path: str) -> dict:
     """The bank's checks resolve a picture to its stored reference."""
-    asset = _stored_asset(path)
+    asset = staff_queries.stored_asset(path)
     if asset is None:
         raise types.ImageUnavailable("image_missing")
     return {"sha256": asset.sha256, "ext": asset.extension, "width": asset.width, "height": asset.height}
@@ -264,8 +205,8 @@ def _preview(spec: loader.QuestionSpec | None) -> Preview | None:
 
 def _form_for(course: Course, version: QuestionVersion, formdata=None) -> QuestionForm:
     form = question_form(types.get(version.type))(formdata=formdata)
-    form.tiers.choices = [(t.number, f"{t.number} · {t.name}") for t in _tiers(course)]
-    lessons = _lessons(course)
+    form.tiers.choices = [(t.number, f"{t.number} · {t.name}") for t in staff_queries.tiers(course)]
+    lessons = staff_queries.lesson_slugs(course)
     if version.lesson_slug and version.lesson_slug not in lessons:
         lessons.append(version.lesson_slug)
     form.lesson.choices = [("", _("Aucune"))] + [(slug, slug) for slug in lessons]
@@ -299,7 +240,7 @@ def edit_question(question_id: int):
         return _render_editor(form, question, version, course, errors, None, status=400)
     if action != "save":
         return _render_editor(form, question, version, course, errors, _preview(spec))
-    report = services.import_questions(course, [data], source="editor", author=current_user, now=utcnow(),
+    report = bank_import.import_questions(course, [data], source="editor", author=current_user, now=utcnow(),
                                        images=_stored_images)
     if report.problems:  # checked above; only a change made at the same moment gets here
         db.session.rollback()
@@ -322,19 +263,18 @@ def _render_editor(form, question, version, course, errors: _Errors, preview: Pr
             form[name].errors = list(messages)
     for name in ("tiers", "audiences"):
         form[name].errors = list(errors.get(name, []))
-    versions = list(db.session.scalars(select(QuestionVersion).where(QuestionVersion.question_id == question.id)
-                                       .order_by(QuestionVersion.number.desc()).limit(20)))
+    versions = staff_queries.recent_versions(question)
     return render_template("quizzes/staff_editor.html", form=form, question=question, version=version,
                            kind=kind, course=course, errors=errors, preview=preview, versions=versions,
-                           tier_names={t.number: t.name for t in _tiers(course)}, **_labels()), status
+                           tier_names={t.number: t.name for t in staff_queries.tiers(course)}, **_labels()), status
 
 
 # GIFT import ---------------------------------------------------------------------------------------
 
 def _import_form(course: Course, formdata=None) -> GiftImportForm:
     form = GiftImportForm(formdata=formdata) if formdata is not None else GiftImportForm()
-    form.tier.choices = [(t.number, f"{t.number} · {t.name}") for t in _tiers(course)]
-    form.lesson.choices = [("", _("Aucune"))] + [(slug, slug) for slug in _lessons(course)]
+    form.tier.choices = [(t.number, f"{t.number} · {t.name}") for t in staff_queries.tiers(course)]
+    form.lesson.choices = [("", _("Aucune"))] + [(slug, slug) for slug in staff_queries.lesson_slugs(course)]
     return form
 
 

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from learnapp.courses import services
+from learnapp.courses import lesson_versions
 from learnapp.courses.models import Course, Lesson, LessonVersion
 from learnapp.media.models import MediaAsset
 
@@ -45,7 +45,7 @@ def course(db, now):
     lesson = Lesson(course=course, slug="les-marees", position=1, created_at=now)
     db.session.add_all([course, lesson])
     db.session.flush()
-    services.add_lesson_version(lesson, "adult", title="Les marées", minutes=5, objectives=[], key_facts=[],
+    lesson_versions.add_lesson_version(lesson, "adult", title="Les marées", minutes=5, objectives=[], key_facts=[],
                                 body_markdown="La mer monte.\n", source="files", author=None, now=now)
     db.session.commit()
     return course
@@ -360,7 +360,7 @@ def test_two_saves_from_the_same_version_at_the_same_moment_keep_one_and_explain
     from learnapp.courses import editing
 
     lesson_id = lesson_of(course).id
-    real_current_version, real_save_text = services.current_version, editing.save_text
+    real_current_version, real_save_text = lesson_versions.current_version, editing.save_text
     saving = []
 
     def save_text(*args, **kwargs):
@@ -379,7 +379,7 @@ def test_two_saves_from_the_same_version_at_the_same_moment_keep_one_and_explain
         return seen
 
     monkeypatch.setattr(editing, "save_text", save_text)
-    monkeypatch.setattr(services, "current_version", current_then_someone_else_saves)
+    monkeypatch.setattr(lesson_versions, "current_version", current_then_someone_else_saves)
     response = client.post(editor_url(course), data={**TEXT, "body": "Mon texte.", "base_version": "1"})
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 409

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from learnapp.courses import services
+from learnapp.courses import lesson_versions
 from learnapp.courses.export import course_zip, export_course
 from learnapp.courses.models import Course, Lesson, LessonVersion
 from learnapp.media.models import MediaAsset
@@ -58,7 +58,7 @@ def snapshot(db) -> dict:
             lessons[lesson.slug] = {
                 "position": lesson.position,
                 "texts": {audience: (v.title, v.minutes, v.objectives, v.key_facts, v.body_markdown, v.body_html)
-                          for audience, v in services.current_versions(lesson).items()},
+                          for audience, v in lesson_versions.current_versions(lesson).items()},
             }
         cover = assets.get(course.cover_asset_id)
         courses[course.slug] = {
@@ -147,7 +147,7 @@ def test_image_names_stay_valid_and_unique(db, now):
         shas.append(asset.sha256)
     db.session.flush()
     body = "\n\n".join(f"![Image {i}](media:{sha}.png)" for i, sha in enumerate(shas)) + "\n"
-    services.add_lesson_version(lesson, "adult", title="T", minutes=3, objectives=[], key_facts=[],
+    lesson_versions.add_lesson_version(lesson, "adult", title="T", minutes=3, objectives=[], key_facts=[],
                                 body_markdown=body, source="editor", author=None, now=now)
     files = export_course(course).files
     images = sorted(path.rsplit("/", 1)[1] for path in files if path.endswith(".png"))

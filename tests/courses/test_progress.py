@@ -80,7 +80,7 @@ def test_completion_stays_pinned_to_version_1_after_a_version_2(db, now, make_us
 
 
 def test_a_text_changed_through_the_office_is_a_new_version_the_learner_reads(db, now, make_user, client, login):
-    from learnapp.courses.services import add_lesson_version
+    from learnapp.courses.lesson_versions import add_lesson_version
 
     course = make_course(now, lessons=("chausey",))
     learner, staff = make_user(), make_user("staff")

@@ -4,7 +4,7 @@ adult learner then opens the lesson and reads the new version. axe-core checks t
 import pytest
 from playwright.sync_api import expect
 
-from learnapp.courses import services
+from learnapp.courses import lesson_versions
 from learnapp.courses.models import Course, Lesson
 from tests.e2e.conftest import log_in
 
@@ -21,7 +21,7 @@ def lesson(db, now):
     db.session.flush()
     for audience, body in (("adult", "Le marnage atteint quatorze mètres dans la baie.\n"),
                            ("child", "La mer monte et descend deux fois par jour.\n")):
-        services.add_lesson_version(lesson, audience, title="Les marées", minutes=5, objectives=[], key_facts=[],
+        lesson_versions.add_lesson_version(lesson, audience, title="Les marées", minutes=5, objectives=[], key_facts=[],
                                     body_markdown=body, source="files", author=None, now=now)
     db.session.commit()
     return lesson
@@ -96,7 +96,7 @@ def test_an_old_version_with_long_lines_reads_on_a_phone(page, lesson, make_user
     # A media: reference is one long unbreakable word: the Markdown source must wrap, not scroll
     # in a box a keyboard cannot reach (axe: scrollable-region-focusable).
     long_line = "Voir la carte :\n\n![Une carte de la baie](media:" + "3f" * 32 + ".png)\n"
-    services.add_lesson_version(lesson, "adult", title="Les marées", minutes=5, objectives=["Lire la marée"],
+    lesson_versions.add_lesson_version(lesson, "adult", title="Les marées", minutes=5, objectives=["Lire la marée"],
                                 key_facts=[], body_markdown=long_line, source="files", author=None, now=now)
     db.session.commit()
     log_in(page, make_user("staff", name="Sophie"))

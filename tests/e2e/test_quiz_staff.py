@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def course(db, now, make_user):
     from learnapp.courses.models import Course, Lesson
-    from learnapp.quizzes import services
+    from learnapp.quizzes import bank_import
 
     course = Course(slug="granville-terre-et-mer", title="Granville Terre et Mer", audiences=["child", "teen", "adult"],
                     published=True)
@@ -29,7 +29,7 @@ def course(db, now, make_user):
                     cooldown_seconds=0, requires_course_done=False, requires_previous_tier=False)
     db.session.add(tier)
     db.session.flush()
-    services.import_questions(course, [
+    bank_import.import_questions(course, [
         {"id": "maree-deux-fois", "type": "single", "tiers": [1], "audiences": ["adult"],
          "prompt": "Combien de fois par jour la mer monte-t-elle ?",
          "choices": [{"text": "Deux fois", "correct": True}, {"text": "Une fois"}, {"text": "Jamais"}]},

@@ -44,7 +44,7 @@ def test_a_child_answers_one_question_at_a_time_and_sees_kind_feedback(page, app
         question("carre", "image_choice", audiences=("child",), prompt="Quel carré est **rouge** ?",
                  explanation="Le rouge, comme un homard cuit."),
     ], now)
-    monkeypatch.setattr("learnapp.quizzes.services.secrets.randbelow", lambda limit: 5)
+    monkeypatch.setattr("learnapp.quizzes.attempts.secrets.randbelow", lambda limit: 5)
     child = make_user(age_group="child", name="Zoé")
     sign_in_without_email(page, app, child, live_server)
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from learnapp.courses.models import Course, Lesson, LessonProgress, LessonVersion
 from learnapp.extensions import db
-from learnapp.quizzes import services
+from learnapp.quizzes import bank_import
 from learnapp.quizzes.models import QuizTier
 
 SLUG = "granville-terre-et-mer"
@@ -118,7 +118,7 @@ IMAGES = {"images/red.png": png("red"), "images/blue.png": png("blue")}
 
 
 def add_questions(course, questions, now, *, source: str = "files"):
-    report = services.import_questions(course, questions, source=source, author=None, now=now,
+    report = bank_import.import_questions(course, questions, source=source, author=None, now=now,
                                        images=IMAGES.__getitem__)
     assert report.problems == [], [p.message for p in report.problems]
     db.session.commit()

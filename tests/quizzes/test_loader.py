@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from learnapp.courses.cli import LoadContext
 from learnapp.media.models import MediaAsset
-from learnapp.quizzes import loader, services
+from learnapp.quizzes import bank_import, loader
 from learnapp.quizzes.models import Question, QuestionVersion, QuizAttempt, QuizTier
 from tests.quizzes.quiz_helpers import SLUG, add_questions, make_course, make_tier, png, question, write
 
@@ -296,7 +296,7 @@ def test_import_questions_takes_the_valid_ones_and_reports_the_others(db, now, m
     author = make_user("staff")
     questions = [question("gift-a"), question("gift-b", "true_false", answer="vrai"),
                  {"type": "single"}, "pas une question", question("gift-c", tiers=(7,))]
-    report = services.import_questions(course, questions, source="gift", author=author, now=now)
+    report = bank_import.import_questions(course, questions, source="gift", author=author, now=now)
     db.session.commit()
     assert report.created == ["gift-a"]
     assert [(p.index, p.key, p.code) for p in report.problems] == [
@@ -306,9 +306,9 @@ def test_import_questions_takes_the_valid_ones_and_reports_the_others(db, now, m
     version = db.session.scalar(select(QuestionVersion))
     assert (version.source, version.author_id, version.lesson_slug) == ("gift", author.id, "les-marees")
     # Again: unchanged; then changed: a new version.
-    again = services.import_questions(course, [question("gift-a")], source="gift", author=author, now=now)
+    again = bank_import.import_questions(course, [question("gift-a")], source="gift", author=author, now=now)
     assert again.unchanged == ["gift-a"]
-    changed = services.import_questions(course, [question("gift-a", prompt="Autre texte ?")], source="gift",
+    changed = bank_import.import_questions(course, [question("gift-a", prompt="Autre texte ?")], source="gift",
                                         author=author, now=now)
     assert changed.updated == ["gift-a"]
     assert count(db, QuestionVersion) == 2

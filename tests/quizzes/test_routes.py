@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from learnapp.core.signals import tier_passed
-from learnapp.quizzes import services
+from learnapp.quizzes import attempts
 from learnapp.quizzes.models import AttemptItem, QuizAttempt, QuizTier
 from tests.conftest import TEST_PASSWORD
 from tests.quizzes.quiz_helpers import (
@@ -187,7 +187,7 @@ def pages_before_submission(client, db, user, mode, slug, child=False) -> list:
     pages = [client.get(f"/quizzes/courses/{slug}/tiers/1"), start(client, mode=mode, slug=slug)]
     attempt = attempt_of(db, user)
     base = f"/quizzes/attempts/{attempt.id}"
-    items = services.load_items(attempt)
+    items = attempts.load_items(attempt)
     pages += [client.get(base, follow_redirects=True), client.get(f"{base}/summary")]
     for item in items:
         pages.append(client.get(f"{base}/questions/{item.position}"))
@@ -225,7 +225,7 @@ def test_no_page_before_submission_depends_on_the_right_answers(app, db, now, ma
     answers are final is byte for byte the same, so none of them can carry a right answer
     (no hidden field, data attribute or JSON)."""
     monkeypatch.setattr("learnapp.quizzes.routes.utcnow", lambda: now)
-    monkeypatch.setattr("learnapp.quizzes.services.secrets.randbelow", lambda limit: 1234)
+    monkeypatch.setattr("learnapp.quizzes.attempts.secrets.randbelow", lambda limit: 1234)
     worlds = []
     for slug, questions in (("monde-a", every_type()), ("monde-b", moved_answers(every_type()))):
         course = make_course(now, slug=slug)
@@ -251,7 +251,7 @@ def test_no_page_before_submission_depends_on_the_right_answers(app, db, now, ma
 def test_an_adult_answers_everything_on_one_page_and_reviews(client, quiz, db):
     start(client)
     attempt = attempt_of(db, quiz[2])
-    items = services.load_items(attempt)
+    items = attempts.load_items(attempt)
     answers = {i.position: right_answer(i) for i in items}
     answers[3] = None
     events = []
@@ -284,7 +284,7 @@ def test_one_question_at_a_time_saves_each_page_and_resumes_after_a_dropped_conn
         app, client, quiz, db, login):
     start(client, mode="one")
     attempt = attempt_of(db, quiz[2])
-    items = services.load_items(attempt)
+    items = attempts.load_items(attempt)
     base = f"/quizzes/attempts/{attempt.id}/questions"
     response = client.post(f"{base}/1", data={**form_for(items[0], right_answer(items[0])), "action": "next"})
     assert response.headers["Location"] == f"{base}/2"
@@ -310,7 +310,7 @@ def test_one_question_at_a_time_saves_each_page_and_resumes_after_a_dropped_conn
 def test_autosave_saves_and_answers_in_json(client, quiz, db):
     start(client)
     attempt = attempt_of(db, quiz[2])
-    item = services.load_items(attempt)[5]
+    item = attempts.load_items(attempt)[5]
     response = client.post(f"/quizzes/attempts/{attempt.id}/autosave", data=form_for(item, right_answer(item)),
                            headers=JSON)
     assert response.status_code == 200 and response.json["saved"] == [6]
@@ -324,7 +324,7 @@ def test_autosave_saves_and_answers_in_json(client, quiz, db):
 def test_a_double_submit_is_graded_once(client, quiz, db):
     start(client)
     attempt = attempt_of(db, quiz[2])
-    items = services.load_items(attempt)
+    items = attempts.load_items(attempt)
     fields = {**all_fields(items, {i.position: right_answer(i) for i in items}), "action": "submit"}
     events = []
     with tier_passed.connected_to(lambda sender, **kw: events.append(kw["attempt"].id)):
@@ -345,7 +345,7 @@ def test_a_late_submission_is_explained_and_counts_only_what_was_saved_in_time(c
     db.session.commit()
     start(client)
     attempt = attempt_of(db, quiz[2])
-    items = services.load_items(attempt)
+    items = attempts.load_items(attempt)
     client.post(f"/quizzes/attempts/{attempt.id}/autosave", data=form_for(items[0], right_answer(items[0])))
     monkeypatch.setattr("learnapp.quizzes.routes.utcnow", lambda: now + timedelta(minutes=11))
     fields = {**all_fields(items, {i.position: right_answer(i) for i in items}), "action": "submit"}
@@ -363,7 +363,7 @@ def test_answers_sent_in_the_grace_after_the_deadline_count_and_the_review_does_
     db.session.commit()
     start(client)
     attempt = attempt_of(db, quiz[2])
-    items = services.load_items(attempt)
+    items = attempts.load_items(attempt)
     monkeypatch.setattr("learnapp.quizzes.routes.utcnow", lambda: now + timedelta(minutes=10, seconds=5))
     fields = {**all_fields(items, {i.position: right_answer(i) for i in items}), "action": "submit"}
     response = client.post(f"/quizzes/attempts/{attempt.id}", data=fields)
@@ -381,7 +381,7 @@ def test_counts_of_answers_and_attempts_are_written_in_good_french_and_english(c
     assert "Aucune tentative utilisée sur 3" in client.get(tier_url).get_data(as_text=True)
     start(client)
     attempt = attempt_of(db, quiz[2])
-    items = services.load_items(attempt)
+    items = attempts.load_items(attempt)
     page = client.get(f"/quizzes/attempts/{attempt.id}").get_data(as_text=True)
     assert "Aucune réponse pour l'instant (8 questions)" in page
     client.post(f"/quizzes/attempts/{attempt.id}/autosave", data=form_for(items[0], right_answer(items[0])))
@@ -446,7 +446,7 @@ def test_cooldown_and_maximum_attempts_are_explained(client, quiz, db, monkeypat
 def open_attempt(client, quiz, db):
     start(client)
     attempt = attempt_of(db, quiz[2])
-    return attempt, services.load_items(attempt)
+    return attempt, attempts.load_items(attempt)
 
 
 def by_type(items, kind):
@@ -475,7 +475,7 @@ def test_forged_answers_are_refused_and_nothing_is_saved(client, db, open_attemp
     assert "Cette réponse ne fait pas partie des choix proposés." in page
     db.session.refresh(attempt)
     assert attempt.status == "open"
-    assert all(item.answer is None for item in services.load_items(attempt))
+    assert all(item.answer is None for item in attempts.load_items(attempt))
 
 
 def test_a_huge_payload_is_refused(client, open_attempt):
@@ -498,7 +498,7 @@ def test_someone_elses_attempt_is_not_found(client, open_attempt, make_user, log
         response = client.open(url, method=method, data=form_for(items[0], right_answer(items[0])))
         assert response.status_code == 404, (method, url)
     db.session.refresh(attempt)
-    assert attempt.status == "open" and services.load_items(attempt)[0].answer is None
+    assert attempt.status == "open" and attempts.load_items(attempt)[0].answer is None
 
 
 # Children's mode ------------------------------------------------------------------------------------
@@ -523,7 +523,7 @@ def test_a_child_checks_each_answer_and_gets_kind_feedback(child_quiz, db):
     attempt = attempt_of(db, child)
     assert response.headers["Location"] == f"/quizzes/attempts/{attempt.id}/questions/1"
     assert client.get(f"/quizzes/attempts/{attempt.id}").headers["Location"].endswith("/questions/1")
-    first, second = services.load_items(attempt)
+    first, second = attempts.load_items(attempt)
     key = first.question_version.question.key
     page = client.get(f"/quizzes/attempts/{attempt.id}/questions/1").get_data(as_text=True)
     assert "Vérifier" in page and "Écouter la question" in page and "Temps" not in page
@@ -606,7 +606,7 @@ def test_submitting_costs_the_same_few_queries_whatever_the_number_of_questions(
     for number in (1, 2):
         start(client, number)
         attempt = db.session.scalar(select(QuizAttempt).join(QuizAttempt.tier).where(QuizAttempt.status == "open"))
-        items = services.load_items(attempt)
+        items = attempts.load_items(attempt)
         fields = {**all_fields(items, {i.position: right_answer(i) for i in items}), "action": "submit"}
         statements.clear()
         event.listen(db.engine, "before_cursor_execute", count)
@@ -624,7 +624,7 @@ def test_the_pages_speak_english_too(client, quiz, db):
     attempt = attempt_of(db, quiz[2])
     page = client.get(f"/quizzes/attempts/{attempt.id}").get_data(as_text=True)
     assert "Question 1 of 8" in page and "Send my answers" in page
-    items = services.load_items(attempt)
+    items = attempts.load_items(attempt)
     client.post(f"/quizzes/attempts/{attempt.id}", data={**all_fields(items, {i.position: right_answer(i)
                                                                               for i in items}), "action": "submit"})
     review = client.get(f"/quizzes/attempts/{attempt.id}/review").get_data(as_text=True)

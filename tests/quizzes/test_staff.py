@@ -34,7 +34,7 @@ QUESTIONS = [
 @pytest.fixture
 def course(db, now):
     from learnapp.courses.models import Course, Lesson
-    from learnapp.quizzes import services
+    from learnapp.quizzes import bank_import
 
     course = Course(slug="granville-terre-et-mer", title="Granville Terre et Mer", audiences=["child", "teen", "adult"],
                     published=True)
@@ -46,7 +46,7 @@ def course(db, now):
                                 cooldown_seconds=0, show_answers=True, requires_course_done=False,
                                 requires_previous_tier=False))
     db.session.flush()
-    report = services.import_questions(course, QUESTIONS, source="files", author=None, now=now)
+    report = bank_import.import_questions(course, QUESTIONS, source="files", author=None, now=now)
     assert not report.problems, [p.message for p in report.problems]
     db.session.commit()
     return course
@@ -109,11 +109,11 @@ def test_index_and_bank_list_the_questions_with_filters(client, staff, course):
 
 
 def test_the_bank_pages(client, staff, course, db, now):
-    from learnapp.quizzes import services
+    from learnapp.quizzes import bank_import
 
     many = [{"id": f"q-{n:02d}", "type": "true_false", "tiers": [1], "audiences": ["adult"], "prompt": f"Q {n}",
              "answer": True} for n in range(30)]
-    services.import_questions(course, many, source="files", author=None, now=now)
+    bank_import.import_questions(course, many, source="files", author=None, now=now)
     db.session.commit()
     first = client.get(f"/office/quizzes/{course.id}/questions").get_data(as_text=True)
     second = client.get(f"/office/quizzes/{course.id}/questions?page=2").get_data(as_text=True)
@@ -566,7 +566,7 @@ def test_the_statistics_name_true_and_false_in_the_readers_language(client, staf
 def test_an_image_choice_keeps_its_pictures_when_its_texts_change(client, staff, course, db, now):
     from PIL import Image
 
-    from learnapp.quizzes import services
+    from learnapp.quizzes import bank_import
 
     def png(colour) -> bytes:
         buffer = io.BytesIO()
@@ -578,7 +578,7 @@ def test_an_image_choice_keeps_its_pictures_when_its_texts_change(client, staff,
                      "prompt": "Lequel est le Mont ?",
                      "choices": [{"image": "images/mont.png", "alt": "Le Mont", "correct": True},
                                  {"image": "images/tour.png", "alt": "Une tour"}]}
-    report = services.import_questions(course, [question_data], source="files", author=None, now=now,
+    report = bank_import.import_questions(course, [question_data], source="files", author=None, now=now,
                                        images=files.__getitem__)
     assert not report.problems, [p.message for p in report.problems]
     db.session.commit()

@@ -240,7 +240,7 @@ def test_the_demo_cohort_takes_quizzes_through_the_services_once(db, now, monkey
 
     from learnapp.auth.models import User
     from learnapp.courses.models import Course
-    from learnapp.quizzes import demo, services, stats_queries
+    from learnapp.quizzes import bank_import, demo, stats_queries
     from learnapp.quizzes.models import QuizAttempt, QuizTier
 
     course = Course(slug=demo.COURSE_SLUG, title="Granville", audiences=["child", "adult"], published=True)
@@ -272,7 +272,7 @@ def test_the_demo_cohort_takes_quizzes_through_the_services_once(db, now, monkey
                 {"id": f"{prefix}-pairs", "type": "matching", "tiers": [tier], "audiences": [audience],
                  "prompt": "?", "pairs": [{"left": "a", "right": "1"}, {"left": "b", "right": "2"}]},
             ]
-    report = services.import_questions(course, questions, source="files", author=None, now=now)
+    report = bank_import.import_questions(course, questions, source="files", author=None, now=now)
     assert not report.problems
     db.session.commit()
     monkeypatch.setattr(demo, "COHORT", (("child", 6, "Élève"), ("adult", 8, "Visiteur")))

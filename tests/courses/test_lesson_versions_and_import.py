@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from learnapp.core.markdown import media_url
-from learnapp.courses import services
+from learnapp.courses import lesson_versions, pack_import
 from learnapp.courses.loader import read_pack
 from learnapp.courses.models import Course, Lesson, LessonVersion
 from learnapp.media.models import MediaAsset
@@ -34,39 +34,40 @@ def count(db, model) -> int:
 
 def test_versions_are_numbered_per_lesson_and_audience_and_rendered_once(db, lesson, now, make_user):
     staff = make_user("staff")
-    first = services.add_lesson_version(lesson, "child", **TEXT, source="files", author=None, now=now)
+    first = lesson_versions.add_lesson_version(lesson, "child", **TEXT, source="files", author=None, now=now)
     assert (first.number, first.audience, first.source, first.author_id) == (1, "child", "files", None)
     assert first.body_html.startswith("<p>La mer <strong>monte</strong>.</p>")
     assert '<aside class="callout callout-savais-tu" role="note">' in first.body_html
     assert len(first.source_hash) == 64
-    other = services.add_lesson_version(lesson, "adult", **TEXT, source="files", author=None, now=now)
+    other = lesson_versions.add_lesson_version(lesson, "adult", **TEXT, source="files", author=None, now=now)
     assert other.number == 1
     changed = dict(TEXT, body_markdown="La mer **descend**.\n")
-    second = services.add_lesson_version(lesson, "child", **changed, source="editor", author=staff,
+    second = lesson_versions.add_lesson_version(lesson, "child", **changed, source="editor", author=staff,
                                          now=now + timedelta(hours=1))
     assert (second.number, second.author_id, second.created_at) == (2, staff.id, now + timedelta(hours=1))
-    assert services.current_versions(lesson) == {"child": second, "adult": other}
-    assert services.current_version(lesson, "teen") is None
+    assert lesson_versions.current_versions(lesson) == {"child": second, "adult": other}
+    assert lesson_versions.current_version(lesson, "teen") is None
 
 
 def test_an_identical_text_adds_nothing(db, lesson, now):
-    services.add_lesson_version(lesson, "teen", **TEXT, source="files", author=None, now=now)
-    assert services.add_lesson_version(lesson, "teen", **TEXT, source="editor", author=None, now=now) is None
+    lesson_versions.add_lesson_version(lesson, "teen", **TEXT, source="files", author=None, now=now)
+    assert lesson_versions.add_lesson_version(lesson, "teen", **TEXT, source="editor", author=None, now=now) is None
     assert count(db, LessonVersion) == 1
     # Going back to an older text is a change: it becomes the next version.
-    services.add_lesson_version(lesson, "teen", **dict(TEXT, minutes=6), source="editor", author=None, now=now)
-    again = services.add_lesson_version(lesson, "teen", **TEXT, source="restore", author=None, now=now)
+    lesson_versions.add_lesson_version(lesson, "teen", **dict(TEXT, minutes=6), source="editor", author=None, now=now)
+    again = lesson_versions.add_lesson_version(lesson, "teen", **TEXT, source="restore", author=None, now=now)
     assert again.number == 3
 
 
 def test_an_invalid_text_is_refused_and_nothing_is_added(db, lesson, now):
-    with pytest.raises(services.InvalidLessonText) as refused:
-        services.add_lesson_version(lesson, "child", **dict(TEXT, title="", body_markdown="<b>x</b>\n\n![](a.png)"),
-                                    source="editor", author=None, now=now)
+    with pytest.raises(lesson_versions.InvalidLessonText) as refused:
+        lesson_versions.add_lesson_version(lesson, "child",
+                                           **dict(TEXT, title="", body_markdown="<b>x</b>\n\n![](a.png)"),
+                                           source="editor", author=None, now=now)
     codes = [problem.code for problem in refused.value.problems]
     assert codes == ["empty_text", "raw_html", "raw_html", "image_without_alt", "image_source_not_allowed"]
     with pytest.raises(ValueError):
-        services.add_lesson_version(lesson, "baby", **TEXT, source="files", author=None, now=now)
+        lesson_versions.add_lesson_version(lesson, "baby", **TEXT, source="files", author=None, now=now)
     assert count(db, LessonVersion) == 0
 
 
@@ -74,23 +75,23 @@ def test_current_versions_by_lesson_in_one_query(db, lesson, now):
     other = Lesson(course=lesson.course, slug="chausey", position=2, created_at=now)
     db.session.add(other)
     db.session.flush()
-    services.add_lesson_version(lesson, "child", **TEXT, source="files", author=None, now=now)
-    latest = services.add_lesson_version(lesson, "child", **dict(TEXT, minutes=7), source="files", author=None,
+    lesson_versions.add_lesson_version(lesson, "child", **TEXT, source="files", author=None, now=now)
+    latest = lesson_versions.add_lesson_version(lesson, "child", **dict(TEXT, minutes=7), source="files", author=None,
                                          now=now)
-    found = services.current_versions_by_lesson([lesson.id, other.id])
+    found = lesson_versions.current_versions_by_lesson([lesson.id, other.id])
     assert found == {lesson.id: {"child": latest}, other.id: {}}
 
 
 def test_import_creates_courses_lessons_versions_and_images(db, tmp_path, now):
     make_course(tmp_path, "granville", lessons=("les-marees", "chausey"))
-    report = services.import_pack(read_pack(tmp_path), now)
+    report = pack_import.import_pack(read_pack(tmp_path), now)
     assert (report.courses_added, report.lessons_added, report.versions_added, report.images_added) == (1, 2, 6, 3)
     course = db.session.scalar(select(Course))
     assert (course.title, course.position, course.published, course.cover_alt) == (
         "Granville Terre et Mer", 1, True, "La Haute-Ville sur son rocher.")
     assert course.cover_asset_id is not None
     assert [lesson.slug for lesson in course.lessons] == ["les-marees", "chausey"]
-    version = services.current_versions(course.lessons[0])["child"]
+    version = lesson_versions.current_versions(course.lessons[0])["child"]
     asset = db.session.scalar(select(MediaAsset).where(MediaAsset.filename == "maree.png").limit(1))
     url = media_url(f"media:{asset.sha256}.{asset.extension}")
     assert f'<img src="{url}" alt="Dessin de la plage à marée basse"' in version.body_html
@@ -99,9 +100,9 @@ def test_import_creates_courses_lessons_versions_and_images(db, tmp_path, now):
 
 def test_import_twice_changes_nothing(db, tmp_path, now):
     make_course(tmp_path, "granville")
-    services.import_pack(read_pack(tmp_path), now)
+    pack_import.import_pack(read_pack(tmp_path), now)
     db.session.commit()
-    report = services.import_pack(read_pack(tmp_path), now + timedelta(days=1))
+    report = pack_import.import_pack(read_pack(tmp_path), now + timedelta(days=1))
     assert not report.changed
     assert (report.courses_unchanged, report.lessons_unchanged, report.texts_unchanged) == (1, 2, 6)
     assert count(db, LessonVersion) == 6 and count(db, MediaAsset) == 3
@@ -110,14 +111,14 @@ def test_import_twice_changes_nothing(db, tmp_path, now):
 
 def test_reimport_updates_metadata_and_order_and_reports_absent_lessons(db, tmp_path, now):
     course = make_course(tmp_path, "granville", lessons=("les-marees", "chausey", "phare"))
-    services.import_pack(read_pack(tmp_path), now)
+    pack_import.import_pack(read_pack(tmp_path), now)
     (course / "course.yml").write_text((course / "course.yml").read_text().replace("order: 1", "order: 4"))
     (course / "02-chausey").rename(course / "05-chausey")
     for path in (course / "03-phare").iterdir():
         path.unlink()
     (course / "03-phare").rmdir()
     later = now + timedelta(days=1)
-    report = services.import_pack(read_pack(tmp_path), later)
+    report = pack_import.import_pack(read_pack(tmp_path), later)
     assert (report.courses_updated, report.lessons_updated, report.lessons_unchanged, report.versions_added) == (
         1, 1, 1, 0)
     assert report.lessons_absent == ["granville/phare"]
@@ -132,15 +133,15 @@ def test_reimport_updates_metadata_and_order_and_reports_absent_lessons(db, tmp_
 
 def test_a_browser_edit_stays_current_until_the_file_itself_changes(db, tmp_path, now, make_user):
     course = make_course(tmp_path, "granville", lessons=("les-marees",))
-    services.import_pack(read_pack(tmp_path), now)
+    pack_import.import_pack(read_pack(tmp_path), now)
     lesson = db.session.scalar(select(Lesson))
-    edited = services.add_lesson_version(lesson, "child", **TEXT, source="editor", author=make_user("staff"),
+    edited = lesson_versions.add_lesson_version(lesson, "child", **TEXT, source="editor", author=make_user("staff"),
                                          now=now)
-    assert services.import_pack(read_pack(tmp_path), now).versions_added == 0
-    assert services.current_versions(lesson)["child"] == edited
+    assert pack_import.import_pack(read_pack(tmp_path), now).versions_added == 0
+    assert lesson_versions.current_versions(lesson)["child"] == edited
     (course / "01-les-marees" / "child.md").write_text(lesson_text(title="Nouveau titre"), encoding="utf-8")
-    assert services.import_pack(read_pack(tmp_path), now).versions_added == 1
-    current = services.current_versions(lesson)["child"]
+    assert pack_import.import_pack(read_pack(tmp_path), now).versions_added == 1
+    current = lesson_versions.current_versions(lesson)["child"]
     assert (current.number, current.title, current.source) == (3, "Nouveau titre", "files")
 
 
@@ -148,5 +149,5 @@ def test_a_pack_with_problems_is_never_imported(db, tmp_path, now):
     course = make_course(tmp_path, "granville")
     (course / "01-les-marees" / "baby.md").write_text("x", encoding="utf-8")
     with pytest.raises(ValueError):
-        services.import_pack(read_pack(tmp_path), now)
+        pack_import.import_pack(read_pack(tmp_path), now)
     assert count(db, Course) == 0
