@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import itertools
 import random
+from pathlib import Path
 
 import pytest
+import wtforms
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -212,6 +214,66 @@ def test_every_type_is_registered_with_its_templates():
     for name in types.names():
         kind = types.get(name)
         assert kind.template.startswith("quizzes/types/_") and kind.review_template.startswith("quizzes/types/_")
+
+
+TEMPLATES = Path(types.__file__).parent / "templates"
+
+
+def test_every_type_owns_its_editor_preview_and_statistics():
+    for name in types.names():
+        kind = types.get(name)
+        for template in (kind.template, kind.review_template, kind.editor_template, kind.preview_template):
+            assert (TEMPLATES / template).is_file(), (name, template)
+        assert kind.label
+        # A type that counts options names each one once, and picks only those.
+        options = kind.stat_options(DEFINITIONS[name])
+        assert bool(options) == kind.counts_options
+        assert len({option_id for option_id, _label, _right in options}) == len(options)
+    assert set(types.option_counting()) == {"single", "multiple", "true_false", "image_choice"}
+    assert {name for name in types.names() if types.get(name).one_key} == {"single", "true_false", "image_choice"}
+
+
+@pytest.mark.parametrize("name", sorted(DEFINITIONS))
+def test_the_demo_answer_is_what_the_page_sends_and_grades_as_meant(name):
+    kind, definition = types.get(name), DEFINITIONS[name]
+    presentation = kind.present(definition, random.Random(5))
+    right = kind.parse(definition, presentation, kind.demo_values(definition, True, random.Random(1)))
+    wrong = kind.parse(definition, presentation, kind.demo_values(definition, False, random.Random(1)))
+    assert kind.grade(definition, right) == 1.0
+    assert kind.grade(definition, wrong) < 1.0
+    options = {option_id for option_id, _label, _right in kind.stat_options(definition)}
+    if kind.counts_options:
+        assert set(kind.chosen_options(right)) <= options and kind.chosen_options(right)
+
+
+class _Errors(dict):
+    def add(self, name, message):
+        self.setdefault(name, []).append(str(message))
+
+
+def _without_ids(value):
+    if isinstance(value, dict):
+        return {k: _without_ids(v) for k, v in value.items() if not k.endswith("id")}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("name", sorted(DEFINITIONS))
+def test_the_editor_gives_back_the_definition_it_was_filled_from(name):
+    kind, definition = types.get(name), DEFINITIONS[name]
+    form = type("EditorForm", (wtforms.Form,), kind.editor_fields())()
+    kind.to_form(definition, form)
+    errors = _Errors()
+    raw = kind.from_form(form, definition, errors)
+    assert errors == {}
+    ref = {"sha256": "0" * 64, "ext": "png", "width": 10, "height": 10}
+    rebuilt, problems = kind.build(raw, "q", lambda path: ref)
+    assert problems == []
+    # An image choice's pictures come back under their stored names (so their ids change).
+    assert _without_ids(rebuilt) == _without_ids(definition)
+    if name != "image_choice":
+        assert rebuilt == definition
 
 
 # The only answers that earn anything, written independently of the types' code.
