@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from learnapp.core import age_groups
 from learnapp.core.signals import tier_passed
 from learnapp.courses import progress
 from learnapp.courses.models import Course
@@ -106,7 +107,7 @@ def _candidates(tier: QuizTier, learner_group: str) -> tuple[str | None, dict[st
         select(Question.key, QuestionVersion).join(Question, Question.id == QuestionVersion.question_id)
         .join(newest, (newest.c.question_id == QuestionVersion.question_id)
               & (newest.c.number == QuestionVersion.number)))
-    by_group: dict[str, dict[str, QuestionVersion]] = {a: {} for a in rules.AUDIENCES}
+    by_group: dict[str, dict[str, QuestionVersion]] = {a: {} for a in age_groups.ALL}
     for key, version in rows:
         if tier.number in (version.tiers or []) and version.type in types.REGISTRY:
             for audience in version.audiences or []:
@@ -144,7 +145,7 @@ def start_attempt(user, tier: QuizTier, now: datetime, *, seed: int | None = Non
         raise QuizError(code, status=status)
     if code == rules.COOLDOWN:
         raise QuizError("cooldown", until=status.availability.until, status=status)
-    learner_group = user.age_group(now.date())
+    learner_group = user.age_group(now)
     group, candidates = _candidates(tier, learner_group)
     if not candidates:
         raise QuizError("no_questions", status=status)
@@ -181,8 +182,9 @@ def load_items(attempt: QuizAttempt) -> list[AttemptItem]:
 
 
 def is_child_mode(attempt: QuizAttempt) -> bool:
-    """Children answer one question at a time and each answer is final once checked."""
-    return attempt.audience == rules.CHILD
+    """Children answer one question at a time and each answer is final once checked (the age
+    group's simpler pages)."""
+    return age_groups.is_group(attempt.audience) and age_groups.get(attempt.audience).simple_pages
 
 
 def is_locked(item: AttemptItem) -> bool:

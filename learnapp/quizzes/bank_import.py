@@ -11,11 +11,12 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from learnapp.core import age_groups
 from learnapp.courses.models import Course, Lesson
 from learnapp.extensions import db
 from learnapp.media.models import MediaAsset
 from learnapp.media.services import store_image
-from learnapp.quizzes import loader, rules, types
+from learnapp.quizzes import loader, types
 from learnapp.quizzes.models import Question, QuestionVersion, QuizAttempt, QuizTier
 
 SOURCES = ("files", "gift", "editor")
@@ -214,7 +215,7 @@ def _bank_notes(bank: loader.BankSource) -> list[str]:
     notes = []
     for tier in bank.tiers:
         counts = {a: sum(1 for q in bank.questions if tier.number in q.tiers and a in q.audiences)
-                  for a in rules.AUDIENCES}
+                  for a in age_groups.ALL}
         parts = [f"{a} {n}" + (" (moins que les questions par tentative)" if 0 < n < tier.questions_per_attempt else "")
                  for a, n in counts.items()]
         notes.append(f"  {bank.slug} niveau {tier.number} « {tier.name} » ({tier.questions_per_attempt} par "

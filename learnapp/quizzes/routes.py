@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from learnapp.core import age_groups
 from learnapp.core.access import login_required
 from learnapp.core.errors import fail, wants_json
 from learnapp.core.i18n import _, ngettext
@@ -156,8 +157,13 @@ def tier(slug: str, number: int):
     return _render_tier(course, status, StartForm(mode=session.get(MODE_KEY, "all")))
 
 
+def _simple_pages(group: str) -> bool:
+    """Children's pages: one question at a time, « tu »."""
+    return age_groups.get(group).simple_pages
+
+
 def _render_tier(course, status, form, *, refusal: str | None = None, code: int = 200):
-    child = current_user.age_group(utcnow().date()) == rules.CHILD
+    child = _simple_pages(current_user.age_group(utcnow()))
     return render_template("quizzes/tier.html", course=course, status=status, tier=status.tier, form=form,
                            refusal=refusal, child=child,
                            body_class="quiz-page quiz-child reader-child" if child else "quiz-page"), code
@@ -200,7 +206,7 @@ def start(slug: str, number: int):
     except attempts.QuizError as error:
         db.session.commit()  # an expired attempt may have been graded on the way
         status, for_adults, for_children = REFUSALS[error.code]
-        message = for_children if current_user.age_group(now.date()) == rules.CHILD else for_adults
+        message = for_children if _simple_pages(current_user.age_group(now)) else for_adults
         return _render_tier(course, attempts.tier_status(current_user, tier, now), form,
                             refusal=message(error), code=status)
     except IntegrityError:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from learnapp.core import markdown
+from learnapp.core import age_groups, markdown
 from learnapp.core.access import roles_required
 from learnapp.core.errors import fail
 from learnapp.core.i18n import _, _l
@@ -37,7 +37,6 @@ from learnapp.quizzes.staff_forms import (
 
 bp = Blueprint("quiz_staff", __name__, url_prefix="/office/quizzes", template_folder="templates")
 
-AUDIENCES = ("child", "teen", "adult")
 SOURCE_LABELS = {"files": _l("fichiers"), "gift": _l("import GIFT"), "editor": _l("éditeur")}
 FLAG_LABELS = {
     stats.FLAG_TOO_HARD: _l("Trop difficile : moins d'une réponse juste sur cinq"),
@@ -70,7 +69,7 @@ def _field_of(kind: types.QuestionType, code: str) -> str | None:
 def _labels() -> dict:
     type_labels = {name: kind.label for name, kind in types.REGISTRY.items()}
     return {"audience_labels": AUDIENCE_LABELS, "audience_short": AUDIENCE_SHORT, "type_labels": type_labels,
-            "source_labels": SOURCE_LABELS, "flag_labels": FLAG_LABELS, "audiences": AUDIENCES}
+            "source_labels": SOURCE_LABELS, "flag_labels": FLAG_LABELS, "audiences": age_groups.ALL}
 
 
 def _course_or_404(course_id: int) -> Course:
@@ -96,9 +95,9 @@ def bank(course_id: int):
     tiers = staff_queries.tiers(course)
     form = BankFilterForm(request.args)
     form.tier.choices = [("", _("Tous"))] + [(str(t.number), f"{t.number} · {t.name}") for t in tiers]
-    form.audience.choices = [("", _("Tous"))] + [(a, AUDIENCE_LABELS[a]) for a in AUDIENCES]
+    form.audience.choices = [("", _("Tous"))] + [(a, AUDIENCE_LABELS[a]) for a in age_groups.ALL]
     tier = form.tier.data if form.tier.data in {str(t.number) for t in tiers} else ""
-    audience = form.audience.data if form.audience.data in AUDIENCES else ""
+    audience = form.audience.data if age_groups.is_group(form.audience.data) else ""
     page = staff_queries.bank_page(course, tier=int(tier) if tier else None, audience=audience or None,
                                    number=page_number(request.args.get("page")))
     return render_template("quizzes/staff_bank.html", course=course, tiers=tiers, page=page, form=form,
@@ -152,7 +151,7 @@ def _stored_image_ref(path: str) -> dict:
 def _compose(form: QuestionForm, question: Question, version: QuestionVersion, errors: _Errors) -> dict:
     """The question in the YAML shape, from the form (what ``import_questions`` takes)."""
     data = {"id": question.key, "type": version.type, "tiers": list(form.tiers.data or []),
-            "audiences": [a for a in AUDIENCES if a in (form.audiences.data or [])],
+            "audiences": age_groups.ordered(form.audiences.data or []),
             "prompt": form.prompt.data or "", "explanation": form.explanation.data or ""}
     if form.lesson.data:
         data["lesson"] = form.lesson.data
@@ -314,7 +313,7 @@ def import_gift(course_id: int):
             form.file.errors = [_("Choisissez un fichier GIFT.")]
             status = 400
         else:
-            audiences = [a for a in AUDIENCES if a in form.audiences.data]
+            audiences = age_groups.ordered(form.audiences.data)
             try:
                 gift_import.check_setup(course, form.tier.data, audiences)
                 result = gift_import.read(raw, tier=form.tier.data, audiences=audiences,

@@ -15,11 +15,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from learnapp.core import age_groups
 from learnapp.core.i18n import _l
-
-# The age groups are named as the course pages name them (one definition).
-from learnapp.courses.forms import AUDIENCE_LABELS, AUDIENCE_SHORT  # noqa: F401
 from learnapp.quizzes.types import QuestionType
+
+# The age groups as core.age_groups names them (lazy, in display order).
+AUDIENCE_LABELS = age_groups.labels()
+AUDIENCE_SHORT = age_groups.short_labels()
 
 TEXT_MAX = 5000
 
@@ -66,7 +68,7 @@ class GiftImportForm(FlaskForm):
     content = HiddenField()  # the file checked by a preview, sent back to import it
     filename = HiddenField()
     tier = SelectField(_l("Niveau"), coerce=int, choices=[], validate_choice=True)
-    audiences = MultiCheckboxField(_l("Âges"), choices=audience_choices(), default=["adult"],
+    audiences = MultiCheckboxField(_l("Âges"), choices=audience_choices(), default=[age_groups.ADULT],
                                    validators=[DataRequired()])
     lesson = SelectField(_l("Leçon vérifiée (facultatif)"), choices=[], validate_choice=True, default="")
 

@@ -34,7 +34,7 @@ import hashlib
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from random import Random
 from typing import Any, ClassVar
 
@@ -43,6 +43,7 @@ from wtforms import BooleanField, FieldList, Form, FormField, RadioField, Select
 from wtforms.validators import Length, Optional
 
 from learnapp.core.i18n import _
+from learnapp.core.problems import N_, Messages, Problem
 from learnapp.quizzes.rules import fold_text
 
 # Limits that keep a forged or careless request from costing anything.
@@ -59,68 +60,59 @@ MAX_OPTION_TEXT = 500
 ImageResolver = Callable[[str], dict]
 
 
-def _l(text: str) -> str:
-    """Marks a message for the translation catalogue, left untranslated here:
-    :attr:`Problem.message` is French (command line), :meth:`Problem.localized` translates.
-    Labels shown on pages use ``lazy_gettext`` instead."""
-    return text
-
-
-MESSAGES: dict[str, str] = {
-    "choices_count": _l("Il faut une liste « choices » de %(min)s à %(max)s choix."),
-    "choice_not_mapping": _l("Chaque choix s'écrit « - text: … » (et « correct: true » pour un bon choix)."),
-    "choice_without_text": _l("Chaque choix a besoin d'un texte (« text »)."),
-    "choice_without_image": _l("Chaque choix a besoin d'une image (« image »)."),
-    "image_without_alt": _l("Chaque image a besoin d'un texte de remplacement (« alt ») qui dit ce qu'elle "
+# What each problem of a question's definition says (French ids, translated when shown).
+MESSAGES = Messages({
+    "choices_count": N_("Il faut une liste « choices » de %(min)s à %(max)s choix."),
+    "choice_not_mapping": N_("Chaque choix s'écrit « - text: … » (et « correct: true » pour un bon choix)."),
+    "choice_without_text": N_("Chaque choix a besoin d'un texte (« text »)."),
+    "choice_without_image": N_("Chaque choix a besoin d'une image (« image »)."),
+    "image_without_alt": N_("Chaque image a besoin d'un texte de remplacement (« alt ») qui dit ce qu'elle "
                             "montre."),
-    "unknown_choice_field": _l("Champ inconnu dans un choix : %(fields)s."),
-    "option_too_long": _l("Texte trop long : %(max)s caractères au plus."),
-    "correct_not_bool": _l("« correct » vaut true ou false."),
-    "feedback_not_text": _l("« feedback » est un texte."),
-    "duplicate_choice": _l("Deux choix sont identiques."),
-    "one_correct": _l("Il faut exactement un choix marqué « correct: true »."),
-    "some_correct": _l("Au moins un choix doit être marqué « correct: true »."),
-    "images_not_supported": _l("Les images ne peuvent pas être importées ainsi."),
-    "image_missing": _l("Image « %(src)s » introuvable (les images sont dans le dossier images/ du quiz)."),
-    "image_bad_name": _l("Image « %(src)s » : écrivez images/nom.png (lettres, chiffres, tirets ; .png, .jpg, "
+    "unknown_choice_field": N_("Champ inconnu dans un choix : %(fields)s."),
+    "option_too_long": N_("Texte trop long : %(max)s caractères au plus."),
+    "correct_not_bool": N_("« correct » vaut true ou false."),
+    "feedback_not_text": N_("« feedback » est un texte."),
+    "duplicate_choice": N_("Deux choix sont identiques."),
+    "one_correct": N_("Il faut exactement un choix marqué « correct: true »."),
+    "some_correct": N_("Au moins un choix doit être marqué « correct: true »."),
+    "images_not_supported": N_("Les images ne peuvent pas être importées ainsi."),
+    "image_missing": N_("Image « %(src)s » introuvable (les images sont dans le dossier images/ du quiz)."),
+    "image_bad_name": N_("Image « %(src)s » : écrivez images/nom.png (lettres, chiffres, tirets ; .png, .jpg, "
                          ".gif ou .webp)."),
-    "image_not_image": _l("« %(src)s » n'est pas une image lisible (PNG, JPEG, GIF ou WebP)."),
-    "image_too_large": _l("Image « %(src)s » trop lourde ou trop grande (5 Mo et 16 millions de pixels au plus)."),
-    "answer_not_bool": _l("« answer » vaut true (vrai) ou false (faux)."),
-    "items_count": _l("Il faut une liste « items » de 3 à %(max)s éléments, écrits dans le bon ordre."),
-    "item_not_text": _l("Chaque élément est un texte court (%(max)s caractères au plus)."),
-    "duplicate_item": _l("Deux éléments sont identiques."),
-    "pairs_count": _l("Il faut une liste « pairs » de 2 à %(max)s paires « {left: …, right: …} »."),
-    "pair_not_mapping": _l("Chaque paire s'écrit « {left: …, right: …} »."),
-    "distractors_not_texts": _l("« distractors » est une liste de textes."),
-    "duplicate_pair_text": _l("Chaque texte ne peut figurer qu'une fois de chaque côté."),
-    "too_many_distractors": _l("Trop de réponses proposées : %(max)s intrus au plus."),
-    "unit_not_text": _l("« unit » est un texte court, par exemple « mètres »."),
-    "answer_and_range": _l("Écrivez soit « answer » (et « tolerance »), soit « min » et « max », pas les deux."),
-    "answer_not_number": _l("« answer » est un nombre et « tolerance » un nombre positif ou nul."),
-    "bad_range": _l("Donnez « answer » (et « tolerance »), ou « min » et « max » avec min ≤ max."),
-    "number_too_large": _l("Ce nombre est trop grand."),
-    "answers_missing": _l("Il faut une liste « answers » d'au moins une réponse acceptée."),
-    "bad_accepted_answer": _l("Une réponse acceptée contient au moins une lettre ou un chiffre, et %(max)s "
+    "image_not_image": N_("« %(src)s » n'est pas une image lisible (PNG, JPEG, GIF ou WebP)."),
+    "image_too_large": N_("Image « %(src)s » trop lourde ou trop grande (5 Mo et 16 millions de pixels au plus)."),
+    "answer_not_bool": N_("« answer » vaut true (vrai) ou false (faux)."),
+    "items_count": N_("Il faut une liste « items » de 3 à %(max)s éléments, écrits dans le bon ordre."),
+    "item_not_text": N_("Chaque élément est un texte court (%(max)s caractères au plus)."),
+    "duplicate_item": N_("Deux éléments sont identiques."),
+    "pairs_count": N_("Il faut une liste « pairs » de 2 à %(max)s paires « {left: …, right: …} »."),
+    "pair_not_mapping": N_("Chaque paire s'écrit « {left: …, right: …} »."),
+    "distractors_not_texts": N_("« distractors » est une liste de textes."),
+    "duplicate_pair_text": N_("Chaque texte ne peut figurer qu'une fois de chaque côté."),
+    "too_many_distractors": N_("Trop de réponses proposées : %(max)s intrus au plus."),
+    "unit_not_text": N_("« unit » est un texte court, par exemple « mètres »."),
+    "answer_and_range": N_("Écrivez soit « answer » (et « tolerance »), soit « min » et « max », pas les deux."),
+    "answer_not_number": N_("« answer » est un nombre et « tolerance » un nombre positif ou nul."),
+    "bad_range": N_("Donnez « answer » (et « tolerance »), ou « min » et « max » avec min ≤ max."),
+    "number_too_large": N_("Ce nombre est trop grand."),
+    "answers_missing": N_("Il faut une liste « answers » d'au moins une réponse acceptée."),
+    "bad_accepted_answer": N_("Une réponse acceptée contient au moins une lettre ou un chiffre, et %(max)s "
                               "caractères au plus."),
-}
+})
 
 
 @dataclass(frozen=True)
-class Problem:
-    """Something wrong in a question's definition. ``path`` locates it in the source, e.g.
-    ``("choices", 2, "text")``, so the loader can give the file's line."""
+class TypeProblem(Problem):
+    """Something wrong in a question's definition: a core :class:`Problem` whose ``field`` is the
+    dotted place in the question (``choices.2.text``), which also keeps that place as a tuple
+    (``path``), so the loader can give the file's line."""
 
-    path: tuple
-    code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    path: tuple = ()
 
-    @property
-    def message(self) -> str:
-        return MESSAGES[self.code] % dict(self.params)
 
-    def localized(self) -> str:
-        return _(MESSAGES[self.code], **self.params)
+def _problem(path: tuple, code: str, params: Mapping[str, Any] | None = None) -> TypeProblem:
+    return TypeProblem(code, dict(params or {}), field=".".join(map(str, path)), path=path,
+                       template=MESSAGES[code])
 
 
 class ImageUnavailable(ValueError):
@@ -214,7 +206,7 @@ def _only(values: Mapping[str, Sequence[str]], allowed: set[str]) -> None:
 def _check_choice_fields(raw: Mapping, allowed: set[str], index: int, problems: list[Problem]) -> None:
     unknown = set(raw) - allowed
     if unknown:
-        problems.append(Problem(("choices", index), "unknown_choice_field",
+        problems.append(_problem(("choices", index), "unknown_choice_field",
                                 {"fields": ", ".join(sorted(map(str, unknown)))}))
 
 
@@ -375,10 +367,10 @@ class _Choices(QuestionType):
     def _option(self, raw: Mapping, key: str, index: int, images, problems) -> dict | None:
         text = raw.get("text")
         if not _is_text(text):
-            problems.append(Problem(("choices", index), "choice_without_text"))
+            problems.append(_problem(("choices", index), "choice_without_text"))
             return None
         if len(text) > MAX_OPTION_TEXT:
-            problems.append(Problem(("choices", index, "text"), "option_too_long", {"max": MAX_OPTION_TEXT}))
+            problems.append(_problem(("choices", index, "text"), "option_too_long", {"max": MAX_OPTION_TEXT}))
         _check_choice_fields(raw, {"text", "correct", "feedback"}, index, problems)
         option = {"id": option_id(key, self.kind, text.strip()), "text": text.strip()}
         return option
@@ -387,20 +379,20 @@ class _Choices(QuestionType):
         problems: list[Problem] = []
         choices = raw.get("choices")
         if not isinstance(choices, list) or not (self.min_choices <= len(choices) <= self.max_choices):
-            return {}, [Problem(("choices",), "choices_count", {"min": self.min_choices, "max": self.max_choices})]
+            return {}, [_problem(("choices",), "choices_count", {"min": self.min_choices, "max": self.max_choices})]
         options = []
         for index, item in enumerate(choices):
             if not isinstance(item, Mapping):
-                problems.append(Problem(("choices", index), "choice_not_mapping"))
+                problems.append(_problem(("choices", index), "choice_not_mapping"))
                 continue
             correct = item.get("correct", False)
             if not isinstance(correct, bool):
-                problems.append(Problem(("choices", index, "correct"), "correct_not_bool"))
+                problems.append(_problem(("choices", index, "correct"), "correct_not_bool"))
             feedback = item.get("feedback", "")
             if feedback is None:
                 feedback = ""
             if not isinstance(feedback, str):
-                problems.append(Problem(("choices", index, "feedback"), "feedback_not_text"))
+                problems.append(_problem(("choices", index, "feedback"), "feedback_not_text"))
                 feedback = ""
             option = self._option(item, key, index, images, problems)
             if option is not None:
@@ -410,14 +402,14 @@ class _Choices(QuestionType):
                 options.append(option)
         ids = [o["id"] for o in options]
         if len(set(ids)) != len(ids):
-            problems.append(Problem(("choices",), "duplicate_choice"))
+            problems.append(_problem(("choices",), "duplicate_choice"))
         if len(options) == len(choices):
             problems.extend(self._check_correct(options))
         return {"choices": options}, problems
 
     def _check_correct(self, options: list[dict]) -> list[Problem]:
         if sum(o["correct"] for o in options) != 1:
-            return [Problem(("choices",), "one_correct")]
+            return [_problem(("choices",), "one_correct")]
         return []
 
     def present(self, definition, rng):
@@ -537,7 +529,7 @@ class MultipleChoice(_Choices):
 
     def _check_correct(self, options):
         if not any(o["correct"] for o in options):
-            return [Problem(("choices",), "some_correct")]
+            return [_problem(("choices",), "some_correct")]
         return []
 
     def view(self, definition, presentation, answer):
@@ -598,20 +590,20 @@ class ImageChoice(SingleChoice):
         path, alt = raw.get("image"), raw.get("alt")
         _check_choice_fields(raw, {"image", "alt", "correct", "feedback"}, index, problems)
         if not _is_text(path):
-            problems.append(Problem(("choices", index), "choice_without_image"))
+            problems.append(_problem(("choices", index), "choice_without_image"))
             return None
         if not _is_text(alt):
-            problems.append(Problem(("choices", index), "image_without_alt"))
+            problems.append(_problem(("choices", index), "image_without_alt"))
             return None
         if len(alt) > MAX_OPTION_TEXT:
-            problems.append(Problem(("choices", index, "alt"), "option_too_long", {"max": MAX_OPTION_TEXT}))
+            problems.append(_problem(("choices", index, "alt"), "option_too_long", {"max": MAX_OPTION_TEXT}))
         if images is None:
-            problems.append(Problem(("choices", index, "image"), "images_not_supported"))
+            problems.append(_problem(("choices", index, "image"), "images_not_supported"))
             return None
         try:
             image = images(path.strip())
         except ImageUnavailable as error:
-            problems.append(Problem(("choices", index, "image"), error.code, {"src": path.strip()[:80]}))
+            problems.append(_problem(("choices", index, "image"), error.code, {"src": path.strip()[:80]}))
             return None
         return {"id": option_id(key, self.kind, f"{path.strip()}|{alt.strip()}"), "text": alt.strip(),
                 "image": image}
@@ -643,7 +635,7 @@ class TrueFalse(QuestionType):
 
     def build(self, raw, key, images=None):
         if not isinstance(raw.get("answer"), bool):
-            return {}, [Problem(("answer",), "answer_not_bool")]
+            return {}, [_problem(("answer",), "answer_not_bool")]
         return {"answer": raw["answer"]}, []
 
     def _rows(self, answer) -> list[dict]:
@@ -723,16 +715,16 @@ class Ordering(QuestionType):
     def build(self, raw, key, images=None):
         items = raw.get("items")
         if not isinstance(items, list) or not (3 <= len(items) <= MAX_ITEMS):
-            return {}, [Problem(("items",), "items_count", {"max": MAX_ITEMS})]
+            return {}, [_problem(("items",), "items_count", {"max": MAX_ITEMS})]
         problems = []
         for index, item in enumerate(items):
             if not _is_text(item) or len(item) > MAX_OPTION_TEXT:
-                problems.append(Problem(("items", index), "item_not_text", {"max": MAX_OPTION_TEXT}))
+                problems.append(_problem(("items", index), "item_not_text", {"max": MAX_OPTION_TEXT}))
         if problems:
             return {}, problems
         texts = [item.strip() for item in items]
         if len(set(texts)) != len(texts):
-            return {}, [Problem(("items",), "duplicate_item")]
+            return {}, [_problem(("items",), "duplicate_item")]
         return {"items": [{"id": option_id(key, "item", t), "text": t} for t in texts]}, []
 
     def present(self, definition, rng):
@@ -843,29 +835,29 @@ class Matching(QuestionType):
     def build(self, raw, key, images=None):
         pairs, distractors = raw.get("pairs"), raw.get("distractors") or []
         if not isinstance(pairs, list) or not (2 <= len(pairs) <= MAX_ITEMS):
-            return {}, [Problem(("pairs",), "pairs_count", {"max": MAX_ITEMS})]
+            return {}, [_problem(("pairs",), "pairs_count", {"max": MAX_ITEMS})]
         problems = []
         built = []
         for index, pair in enumerate(pairs):
             if (not isinstance(pair, Mapping) or set(pair) != {"left", "right"} or not _is_text(pair["left"])
                     or not _is_text(pair["right"])):
-                problems.append(Problem(("pairs", index), "pair_not_mapping"))
+                problems.append(_problem(("pairs", index), "pair_not_mapping"))
                 continue
             left, right = pair["left"].strip(), pair["right"].strip()
             if max(len(left), len(right)) > MAX_OPTION_TEXT:
-                problems.append(Problem(("pairs", index), "option_too_long", {"max": MAX_OPTION_TEXT}))
+                problems.append(_problem(("pairs", index), "option_too_long", {"max": MAX_OPTION_TEXT}))
             built.append({"id": option_id(key, "left", left), "left": left,
                           "right_id": option_id(key, "right", right), "right": right})
         if not isinstance(distractors, list) or not all(_is_text(d) for d in distractors):
-            problems.append(Problem(("distractors",), "distractors_not_texts"))
+            problems.append(_problem(("distractors",), "distractors_not_texts"))
             distractors = []
         extra = [{"id": option_id(key, "right", d.strip()), "text": d.strip()} for d in distractors]
         lefts = [p["id"] for p in built]
         rights = [p["right_id"] for p in built] + [d["id"] for d in extra]
         if len(set(lefts)) != len(lefts) or len(set(rights)) != len(rights):
-            problems.append(Problem(("pairs",), "duplicate_pair_text"))
+            problems.append(_problem(("pairs",), "duplicate_pair_text"))
         if len(rights) > MAX_ITEMS + 4:
-            problems.append(Problem(("distractors",), "too_many_distractors", {"max": 4}))
+            problems.append(_problem(("distractors",), "too_many_distractors", {"max": 4}))
         return {"pairs": built, "distractors": extra}, problems
 
     def present(self, definition, rng):
@@ -997,21 +989,21 @@ class Numeric(QuestionType):
         unit = raw.get("unit")
         problems = []
         if unit is not None and (not isinstance(unit, str) or len(unit) > 40):
-            problems.append(Problem(("unit",), "unit_not_text"))
+            problems.append(_problem(("unit",), "unit_not_text"))
             unit = None
         if "answer" in raw:
             answer, tolerance = raw.get("answer"), raw.get("tolerance", 0)
             if "min" in raw or "max" in raw:
-                return {}, [Problem(("answer",), "answer_and_range")]
+                return {}, [_problem(("answer",), "answer_and_range")]
             if not _is_number(answer) or not _is_number(tolerance) or tolerance < 0:
-                return {}, [Problem(("answer",), "answer_not_number")]
+                return {}, [_problem(("answer",), "answer_not_number")]
             low, high = answer - tolerance, answer + tolerance
         else:
             answer, low, high = None, raw.get("min"), raw.get("max")
             if not _is_number(low) or not _is_number(high) or low > high:
-                return {}, [Problem(("min",), "bad_range")]
+                return {}, [_problem(("min",), "bad_range")]
         if max(abs(low), abs(high)) > MAX_MAGNITUDE:
-            problems.append(Problem(("answer",), "number_too_large"))
+            problems.append(_problem(("answer",), "number_too_large"))
         return {"answer": answer, "min": float(low), "max": float(high), "unit": (unit or "").strip()}, problems
 
     def _value(self, answer) -> float | None:
@@ -1113,11 +1105,11 @@ class ShortText(QuestionType):
         if isinstance(answers, str):
             answers = [answers]
         if not isinstance(answers, list) or not answers or not all(_is_text(a) for a in answers):
-            return {}, [Problem(("answers",), "answers_missing")]
+            return {}, [_problem(("answers",), "answers_missing")]
         problems = []
         for index, answer in enumerate(answers):
             if not fold_text(answer) or len(answer) > MAX_TEXT:
-                problems.append(Problem(("answers", index), "bad_accepted_answer", {"max": MAX_TEXT}))
+                problems.append(_problem(("answers", index), "bad_accepted_answer", {"max": MAX_TEXT}))
         return {"answers": [a.strip() for a in answers]}, problems
 
     def _text(self, answer) -> str | None:
