@@ -247,11 +247,16 @@ def test_each_refused_field_gets_one_clear_message(client, staff, course, db, pr
 
 
 def test_age_groups_are_named_as_on_the_course_pages(client, staff, course, db):
+    from learnapp.core import age_groups
     from learnapp.courses import forms as course_forms
     from learnapp.quizzes import staff_forms
 
-    assert staff_forms.AUDIENCE_LABELS is course_forms.AUDIENCE_LABELS
-    assert staff_forms.AUDIENCE_SHORT is course_forms.AUDIENCE_SHORT
+    def words(labels):
+        return {code: str(label) for code, label in labels.items()}
+
+    # One definition (core.age_groups): the quiz and course staff pages say the same.
+    assert words(staff_forms.AUDIENCE_LABELS) == words(course_forms.AUDIENCE_LABELS) == words(age_groups.labels())
+    assert words(staff_forms.AUDIENCE_SHORT) == words(course_forms.AUDIENCE_SHORT) == words(age_groups.short_labels())
     page = client.get(f"/office/quizzes/questions/{question(db, 'maree-deux-fois').id}").get_data(as_text=True)
     assert "Adolescents (15 à 17 ans)" in page and "15-17" not in page and "Ados" not in page
 
