@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from learnapp import PROJECT_ROOT, create_app
 from learnapp.config import SECRET_KEY_FILE, write_secret_key
 from learnapp.core.catalogues import i18n
+from learnapp.core.messages import LANGUAGES, choose_cli_locale
 
 
 def instance_path() -> Path:
@@ -32,8 +33,10 @@ def _cli_app():
 
 @click.group(cls=FlaskGroup, create_app=_cli_app, add_version_option=False,
              help="learnapp — ambassadeurs du territoire / territory ambassadors.")
-def main():
-    pass
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the messages: fr (default) or en; also LEARNAPP_LANG.")
+def main(lang):
+    choose_cli_locale(lang)
 
 
 @main.command("init", help="Create instance/ with its secret key and apply migrations.")

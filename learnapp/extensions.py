@@ -1,6 +1,5 @@
 """Flask extensions, created here once and bound to an app in ``create_app``."""
 
-from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -18,6 +17,3 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
-
-def client_address() -> str:
-    return request.remote_addr or "unknown"

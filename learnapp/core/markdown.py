@@ -2,7 +2,9 @@
 render, then sanitise with nh3 against a strict allow-list.
 
 Everything staff write (lesson texts, quiz prompts and explanations) goes through
-:func:`render` once, when a version is written; the HTML is stored and served as is.
+:func:`render` once, when a version is written; the HTML is stored the same for every reader
+(no word of ours in it) and shown through :func:`for_display` (the ``content_html`` filter),
+which adds the callout title and the new-window hint in the reader's language.
 
 Blocks beyond CommonMark (see docs/content-format.md):
 
@@ -42,14 +44,17 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
 from learnapp.core import typography
+from learnapp.core.messages import current_locale, translate
 from learnapp.core.problems import N_, Messages, Problem
 
 CALLOUT_NAME = "savais-tu"
-CALLOUT_TITLE = "Le savais-tu ?"
 SAFETY_CALLOUT_NAME = "consigne"
-# Each callout block and the title of its box.
-CALLOUTS = {CALLOUT_NAME: CALLOUT_TITLE, SAFETY_CALLOUT_NAME: "Consigne de sécurité"}
-NEW_WINDOW_HINT = " (nouvelle fenêtre)"
+# Each callout block and the title of its box. Words the renderer adds around what staff wrote
+# are not stored (the stored HTML is the same for every reader): :func:`for_display` puts them
+# in, in the reader's language.
+CALLOUTS = {CALLOUT_NAME: N_("Le savais-tu ?"), SAFETY_CALLOUT_NAME: N_("Consigne de sécurité")}
+CALLOUT_TITLE = CALLOUTS[CALLOUT_NAME]
+NEW_WINDOW_HINT = N_("(nouvelle fenêtre)")
 
 MESSAGES = Messages({
     "raw_html": N_("HTML brut interdit (« %(html)s ») : écrivez en Markdown."),
@@ -81,7 +86,6 @@ class Rendered:
 # --- media references ---------------------------------------------------------------------
 
 MEDIA_PREFIX = "media:"
-MEDIA_EXTENSIONS = ("png", "jpg", "gif", "webp")
 _MEDIA_REF = re.compile(r"media:([0-9a-f]{64})\.(png|jpg|gif|webp)")
 _MEDIA_URL = re.compile(r"/media/[0-9a-f]{64}\.(?:png|jpg|gif|webp)")
 
@@ -282,7 +286,7 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
 
 def _render_link_close(self, tokens, idx, options, env) -> str:
     if tokens[idx].meta.get("external"):
-        return f'<span class="visually-hidden">{NEW_WINDOW_HINT}</span></a>'
+        return '<span class="visually-hidden new-window"></span></a>'
     return "</a>"
 
 
@@ -303,7 +307,7 @@ def _render_callout(self, tokens, idx, options, env) -> str:
     level = token.meta.get("heading_level", 2)
     name = token.type[len("container_"):-len("_open")]
     return (f'<aside class="callout callout-{name}" role="note">\n'
-            f'<h{level} class="callout-title">{typography.french(CALLOUTS[name])}</h{level}>\n')
+            f'<h{level} class="callout-title"></h{level}>\n')
 
 
 # --- checking -----------------------------------------------------------------------------
@@ -434,7 +438,7 @@ _CLEANER = nh3.Cleaner(
         "aside": {"callout", *(f"callout-{name}" for name in CALLOUTS)},
         **{f"h{level}": {"callout-title"} for level in range(2, 7)},
         "dfn": {"glossary-term"},
-        "span": {"glossary-definition", "visually-hidden"},
+        "span": {"glossary-definition", "visually-hidden", "new-window"},
     },
     url_schemes=set(LINK_SCHEMES),
     link_rel=None,
@@ -464,6 +468,33 @@ def render(markdown_text: str, *, lang: str = "fr") -> Rendered:
     html_out = sanitize(md.renderer.render(tokens, md.options, env))
     problems.sort(key=lambda problem: problem.line or 0)
     return Rendered(html=html_out, problems=tuple(problems))
+
+
+# The title is the renderer's own (raw HTML is refused), so whatever it holds is replaced; HTML
+# stored before the words were left out holds the French title.
+_CALLOUT_TITLE_SLOT = re.compile(
+    r'(<aside class="callout callout-([a-z-]+)" role="note">\s*<h[2-6] class="callout-title")>[^<]*(</h[2-6]>)')
+_EMPTY_NEW_WINDOW = re.compile(r'<span class="visually-hidden(?: new-window)?">(?: \(nouvelle fenêtre\))?</span></a>')
+
+
+def for_display(stored_html: str, locale: str | None = None) -> str:
+    """Stored HTML with the renderer's own words (callout title, new-window hint) in the
+    reader's language, marked with that language inside the French text. HTML stored before
+    the words were left out (with them in French) is shown the same way."""
+    if "callout-title" not in stored_html and "visually-hidden" not in stored_html:
+        return stored_html
+    locale = locale or current_locale()
+    hint = html.escape(translate(NEW_WINDOW_HINT, locale=locale))
+
+    def title(match: re.Match) -> str:
+        words = translate(CALLOUTS.get(match.group(2), CALLOUT_TITLE), locale=locale)
+        if locale == "fr":
+            words = typography.french(words)
+        return f'{match.group(1)} lang="{locale}">{html.escape(words)}{match.group(3)}'
+
+    shown = _CALLOUT_TITLE_SLOT.sub(title, stored_html)
+    return _EMPTY_NEW_WINDOW.sub(
+        f'<span class="visually-hidden new-window" lang="{locale}"> {hint}</span></a>', shown)
 
 
 def render_inline(markdown_text: str, *, lang: str = "fr") -> Rendered:

@@ -6,6 +6,10 @@
   the command line's (:func:`cli_locale`: French unless ``LANG`` or ``--lang`` asks for English),
   or the one asked for.
 
+The command line speaks French unless ``--lang en`` (or ``LEARNAPP_LANG=en``) asks for English.
+``LANG`` is not read: servers and CI machines set it to ``C.UTF-8`` or ``en_US.UTF-8`` whatever
+the office reads, so it says nothing about the person at the terminal.
+
 Importing this module needs no Flask app: the catalogues are plain gettext files read on first use.
 """
 
@@ -25,10 +29,18 @@ def N_(message: str) -> str:
     return message
 
 
+_chosen: list[str] = []
+
+
+def choose_cli_locale(locale: str | None) -> None:
+    """``learnapp --lang en``: the rest of the command speaks ``locale``."""
+    _chosen[:] = [locale] if locale else []
+
+
 def cli_locale(explicit: str | None = None) -> str:
-    """The command line's language: ``--lang`` if given, else ``LEARNAPP_LANG``, else ``LANG``
-    when it names a language we speak (``en_GB.UTF-8`` → ``en``), else French."""
-    for candidate in (explicit, os.environ.get("LEARNAPP_LANG"), os.environ.get("LANG")):
+    """The command line's language: ``explicit`` (``--lang``), else ``LEARNAPP_LANG``, when it
+    names a language we speak (``en``, ``en_GB.UTF-8``), else French."""
+    for candidate in (explicit, *_chosen, os.environ.get("LEARNAPP_LANG")):
         code = (candidate or "").split(".")[0].split("_")[0].lower()
         if code in LANGUAGES:
             return code

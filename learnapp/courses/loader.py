@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
-from learnapp.core import age_groups, markdown
+from learnapp.core import age_groups, content_files, markdown
+from learnapp.core.content_files import ImageFile
 from learnapp.core.problems import N_, Messages, Problem
 from learnapp.courses import safety
-from learnapp.media.images import ImageError, load_image_file
 
 COURSE_FILE = "course.yml"
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -35,13 +35,10 @@ MINUTES_RANGE = (1, 120)
 ORDER_RANGE = (0, 9999)
 COURSE_FIELDS = ("title", "summary", "cover", "order", "audiences", "published", "credits")
 LESSON_FIELDS = ("title", "minutes", "objectives", "key_facts")
-EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg"}
 
 MESSAGES = Messages({
     "path_not_found": N_("Dossier introuvable."),
     "not_a_folder": N_("Ce n'est pas un dossier : donnez le dossier des cours ou celui d'un cours."),
-    "unreadable": N_("Fichier illisible (%(error)s)."),
-    "not_utf8": N_("Le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8."),
     "missing_course_file": N_("Fichier course.yml manquant : chaque dossier de cours en a un."),
     "bad_course_folder": N_("Nom de dossier de cours invalide « %(name)s » : lettres minuscules, chiffres et "
                             "tirets (par exemple granville-terre-et-mer)."),
@@ -57,13 +54,6 @@ MESSAGES = Messages({
                             "ou adult.md."),
     "audience_not_in_course": N_("Texte pour « %(audience)s », mais le cours n'est pas écrit pour ce groupe "
                                  "(voir audiences dans course.yml)."),
-    "yaml_error": N_("En-tête YAML illisible : vérifiez la syntaxe à cette ligne."),
-    "yaml_colon": N_("En-tête YAML illisible : un « : » suivi d'un espace n'est pas permis ici ; mettez le "
-                     "texte entre guillemets."),
-    "yaml_tab": N_("En-tête YAML illisible : tabulation ; indentez avec des espaces."),
-    "yaml_tag": N_("En-tête YAML illisible : les étiquettes « !… » ne sont pas permises."),
-    "yaml_unclosed": N_("En-tête YAML illisible : guillemet ou crochet jamais fermé."),
-    "yaml_indent": N_("En-tête YAML illisible : indentation incorrecte (alignez les champs et les « - »)."),
     "not_a_mapping": N_("Les champs s'écrivent « nom: valeur », un par ligne."),
     "duplicate_field": N_("Champ « %(field)s » écrit deux fois."),
     "unknown_field": N_("Champ inconnu « %(field)s » (champs possibles : %(allowed)s)."),
@@ -82,23 +72,17 @@ MESSAGES = Messages({
     "bad_audiences": N_("« audiences » doit être une liste parmi child, teen, adult, sans doublon."),
     "bad_cover": N_("« cover » doit contenir « image » (un fichier à côté de course.yml) et « alt » (sa "
                     "description)."),
-    "missing_front_matter": N_("En-tête manquant : le texte commence par une ligne « --- », puis les champs "
-                               "(title, minutes…), puis une ligne « --- »."),
-    "front_matter_not_closed": N_("En-tête jamais fermé : ajoutez une ligne « --- » après les champs."),
     "empty_body": N_("Le texte de la leçon est vide."),
     "image_bad_name": N_("Image « %(src)s » : donnez le nom d'un fichier placé à côté du texte (lettres, "
                          "chiffres, tirets ; .png, .jpg, .gif ou .webp)."),
     "image_missing": N_("Image « %(src)s » introuvable dans %(folder)s."),
-    "image_not_image": N_("« %(src)s » n'est pas une image lisible (PNG, JPEG, GIF ou WebP)."),
-    "image_too_large": N_("Image « %(src)s » trop lourde : 5 Mo au plus."),
-    "image_too_many_pixels": N_("Image « %(src)s » trop grande : 16 millions de pixels au plus."),
     "safety_rule_unknown": N_("Consigne « %(name)s » introuvable dans _consignes/ (consignes du cours : "
                               "%(known)s)."),
     "safety_rule_by_hand": N_("Une consigne de sécurité ne s'écrit pas dans le texte : mettez-la dans "
                               "_consignes/nom.md et incluez-la par une ligne {{consigne nom}}."),
     "safety_rules_differ": N_("Les textes de cette leçon n'incluent pas les mêmes consignes de sécurité "
                               "(%(details)s) : chaque âge inclut chaque consigne."),
-}, markdown.MESSAGES)
+}, content_files.MESSAGES, markdown.MESSAGES)
 
 
 def load_problem(path: Path, line: int | None, code: str, params: Mapping[str, Any] | None = None) -> Problem:
@@ -112,21 +96,6 @@ def field_problem(name: str, code: str, params: Mapping[str, Any] | None = None)
 
 
 # --- what a pack holds ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImageFile:
-    """An image file checked by :func:`load_image_file`; ``raw`` is stored, cleaned again, at import."""
-
-    path: Path
-    filename: str
-    raw: bytes
-    sha256: str  # of the cleaned image: its MediaAsset's key
-    extension: str
-
-    @property
-    def ref(self) -> str:
-        return markdown.media_ref(self.sha256, self.extension)
 
 
 @dataclass(frozen=True)
@@ -257,23 +226,6 @@ class _Fields:
         return self.lines.get(problem.field, default)
 
 
-_YAML_PROBLEMS = (  # PyYAML's English reason → our code
-    ("mapping values are not allowed", "yaml_colon"),
-    ("character '\\t'", "yaml_tab"),
-    ("constructor for the tag", "yaml_tag"),
-    ("end of stream", "yaml_unclosed"),
-    ("<stream end>", "yaml_unclosed"),
-    ("expected <block end>", "yaml_indent"),
-    ("expected key", "yaml_indent"),
-    ("expected ':'", "yaml_indent"),
-)
-
-
-def _yaml_problem(error: yaml.YAMLError) -> str:
-    reason = f"{getattr(error, 'problem', '')} {getattr(error, 'context', '')}"
-    return next((code for text, code in _YAML_PROBLEMS if text in reason), "yaml_error")
-
-
 def _read_fields(text: str, path: Path, first_line: int, allowed: tuple[str, ...],
                  problems: list[Problem]) -> _Fields | None:
     """Parse a YAML mapping; ``first_line`` is the file line of the text's first line."""
@@ -281,9 +233,7 @@ def _read_fields(text: str, path: Path, first_line: int, allowed: tuple[str, ...
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         values = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = first_line + mark.line if mark is not None else first_line
-        problems.append(load_problem(path, line, _yaml_problem(error)))
+        problems.append(content_files.yaml_problem(error, path, first_line))
         return None
     if not isinstance(node, yaml.MappingNode) or not isinstance(values, dict):
         problems.append(load_problem(path, first_line, "not_a_mapping"))
@@ -311,18 +261,11 @@ def _field_problems(path: Path, fields: _Fields, found: list[Problem], *, defaul
 
 
 def _read_text_file(path: Path, problems: list[Problem]) -> str | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.append(load_problem(path, None, "unreadable", {"error": error.strerror or str(error)}))
+    text = content_files.read_text(path)
+    if isinstance(text, Problem):
+        problems.append(text)
         return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[:error.start].count(b"\n") + 1
-        problems.append(load_problem(path, line, "not_utf8"))
-        return None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 # --- images ---------------------------------------------------------------------------------
@@ -332,32 +275,19 @@ class _Images:
     """Each image file is checked once per reading, however many texts use it."""
 
     def __init__(self):
-        self.cache: dict[Path, ImageFile | str] = {}
+        self.check = content_files.ImageCache()
 
     def load(self, folder: Path, src: str, where: Path, line: int | None,
              problems: list[Problem]) -> ImageFile | None:
         if not IMAGE_NAME.fullmatch(src):
             problems.append(load_problem(where, line, "image_bad_name", {"src": src[:80]}))
             return None
-        path = folder / src
-        if path not in self.cache:
-            self.cache[path] = self._check(path)
-        found = self.cache[path]
+        found = self.check(folder / src)
         if isinstance(found, str):
             params = {"src": src, "folder": f"{folder.name}/"}
             problems.append(load_problem(where, line, found, params))
             return None
         return found
-
-    @staticmethod
-    def _check(path: Path) -> ImageFile | str:
-        try:
-            raw, clean = load_image_file(path)
-        except ImageError as error:
-            return {"missing": "image_missing", "too_large": "image_too_large",
-                    "too_many_pixels": "image_too_many_pixels"}.get(error.code, "image_not_image")
-        return ImageFile(path=path, filename=path.name, raw=raw, sha256=clean.sha256,
-                         extension=EXTENSIONS[clean.mime_type])
 
 
 # --- the pack -------------------------------------------------------------------------------
@@ -530,17 +460,6 @@ def _check_same_safety_rules(lesson: LessonSource, problems: list[Problem]) -> N
         problems.append(load_problem(lesson.path, None, "safety_rules_differ", {"details": details}))
 
 
-def split_front_matter(text: str) -> tuple[str, str, int] | str:
-    """``(front matter, body, file line of the body's first line)``, or a problem code."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return "missing_front_matter"
-    for index in range(1, len(lines)):
-        if lines[index].strip() == "---":
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
-    return "front_matter_not_closed"
-
-
 def read_lesson_text(path: Path, audience: str, images: _Images | None = None,
                      problems: list[Problem] | None = None) -> LessonText | None:
     """Read and check one lesson text; its images are looked up beside it."""
@@ -549,7 +468,7 @@ def read_lesson_text(path: Path, audience: str, images: _Images | None = None,
     text = _read_text_file(path, problems)
     if text is None:
         return None
-    parts = split_front_matter(text)
+    parts = content_files.split_front_matter(text)
     if isinstance(parts, str):
         problems.append(load_problem(path, 1, parts))
         return None
@@ -586,7 +505,7 @@ def read_lesson_text(path: Path, audience: str, images: _Images | None = None,
             refused.add(image.src)
             continue
         used.append(found_image)
-        replacements[image.src] = found_image.ref
+        replacements[image.src] = found_image.media_ref
     stored_body = markdown.replace_image_sources(body, replacements)
     file_names = {ref: name for name, ref in reversed(replacements.items())}
     for problem in markdown.render(stored_body).problems:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from learnapp.core.messages import N_, translate
 from learnapp.courses.lesson_versions import add_lesson_version, source_hash
 from learnapp.courses.loader import CourseSource, ImageFile, LessonText, Pack
 from learnapp.courses.models import Course, Lesson, LessonVersion
@@ -40,16 +41,21 @@ class ImportReport:
                     or self.versions_added or self.images_added)
 
     def lines(self) -> list[str]:
+        """The summary, in the command line's language."""
         lines = [
-            f"Cours : {self.courses_added} ajouté(s), {self.courses_updated} modifié(s), "
-            f"{self.courses_unchanged} inchangé(s).",
-            f"Leçons : {self.lessons_added} ajoutée(s), {self.lessons_updated} modifiée(s), "
-            f"{self.lessons_unchanged} inchangée(s).",
-            f"Textes : {self.versions_added} nouvelle(s) version(s), {self.texts_unchanged} inchangé(s).",
-            f"Images : {self.images_added} ajoutée(s).",
+            translate(N_("Cours : %(added)s ajouté(s), %(updated)s modifié(s), %(unchanged)s inchangé(s)."),
+                      {"added": self.courses_added, "updated": self.courses_updated,
+                       "unchanged": self.courses_unchanged}),
+            translate(N_("Leçons : %(added)s ajoutée(s), %(updated)s modifiée(s), %(unchanged)s inchangée(s)."),
+                      {"added": self.lessons_added, "updated": self.lessons_updated,
+                       "unchanged": self.lessons_unchanged}),
+            translate(N_("Textes : %(added)s nouvelle(s) version(s), %(unchanged)s inchangé(s)."),
+                      {"added": self.versions_added, "unchanged": self.texts_unchanged}),
+            translate(N_("Images : %(added)s ajoutée(s)."), {"added": self.images_added}),
         ]
         if self.lessons_absent:
-            lines.append("Leçons absentes des fichiers, conservées : " + ", ".join(self.lessons_absent) + ".")
+            lines.append(translate(N_("Leçons absentes des fichiers, conservées : %(slugs)s."),
+                                   {"slugs": ", ".join(self.lessons_absent)}))
         return lines
 
 

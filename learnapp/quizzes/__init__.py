@@ -2,8 +2,12 @@
 
 
 def init_app(app):
-    from learnapp.quizzes import models, routes, staff  # noqa: F401 (models: tables known to Alembic)
+    from learnapp.core import content_packs
+    from learnapp.quizzes import loader, models, routes, staff  # noqa: F401 (models: tables known to Alembic)
     from learnapp.quizzes.gift_cli import quizzes as quizzes_commands
+
+    # After the courses (order 10): a question may name a lesson loaded in the same run.
+    content_packs.register(app, "quizzes", order=20, load=loader.load_quizzes)
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(staff.bp)

@@ -19,10 +19,11 @@ import hashlib
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from learnapp.core import age_groups
+from learnapp.core.problems import N_, Messages, Problem
 
 MAX_BYTES = 1024 * 1024  # a GIFT file larger than this is refused before parsing
 MAX_QUESTIONS = 1000
@@ -48,84 +49,73 @@ _META_ID = re.compile(r"\[id:([^\]]{1,100})\]")
 _META_TAG = re.compile(r"\[tag:([^\]]{1,60})\]")
 
 
-def _l(text: str) -> str:
-    """Marks a message for the translation catalogue, left untranslated here (this module is
-    pure): :meth:`GiftProblem.message` is French, :meth:`GiftProblem.localized` translates."""
-    return text
-
-
-MESSAGES: dict[str, str] = {
+MESSAGES = Messages({
     # The file as a whole
-    "too_large": _l("Fichier trop volumineux (%(size)s octets ; au plus %(max)s)."),
-    "not_utf8": _l("Le fichier n'est pas en UTF-8 (premier caractère illisible ligne %(line)s). "
+    "too_large": N_("Fichier trop volumineux (%(size)s octets ; au plus %(max)s)."),
+    "not_utf8": N_("Le fichier n'est pas en UTF-8 (premier caractère illisible ligne %(line)s). "
                    "Enregistrez-le en UTF-8 et recommencez."),
-    "binary": _l("Ce fichier n'est pas un fichier texte GIFT."),
-    "empty": _l("Le fichier est vide."),
-    "no_question": _l("Aucune question trouvée dans ce fichier."),
+    "binary": N_("Ce fichier n'est pas un fichier texte GIFT."),
+    "empty": N_("Le fichier est vide."),
+    "no_question": N_("Aucune question trouvée dans ce fichier."),
     # A question refused
-    "essay": _l("Question à réponse libre (« {} ») : rien à corriger automatiquement, non importée."),
-    "description": _l("Texte sans bloc de réponses { … } (description) : rien à corriger, non importé."),
-    "unclosed_title": _l("Le titre « ::…:: » n'est pas fermé."),
-    "unclosed_block": _l("Le bloc de réponses n'est pas fermé : il manque « } »."),
-    "stray_brace": _l("« } » sans « { » : écrivez \\} pour une accolade dans le texte."),
-    "several_blocks": _l("Plusieurs blocs de réponses : une question n'en a qu'un ; écrivez \\{ et \\} "
+    "essay": N_("Question à réponse libre (« {} ») : rien à corriger automatiquement, non importée."),
+    "description": N_("Texte sans bloc de réponses { … } (description) : rien à corriger, non importé."),
+    "unclosed_title": N_("Le titre « ::…:: » n'est pas fermé."),
+    "unclosed_block": N_("Le bloc de réponses n'est pas fermé : il manque « } »."),
+    "stray_brace": N_("« } » sans « { » : écrivez \\} pour une accolade dans le texte."),
+    "several_blocks": N_("Plusieurs blocs de réponses : une question n'en a qu'un ; écrivez \\{ et \\} "
                          "pour des accolades dans le texte."),
-    "empty_prompt": _l("La question n'a pas de texte."),
-    "empty_answer": _l("Une réponse est vide."),
-    "unknown_answers": _l("Bloc de réponses incompris : chaque réponse commence par « = » ou « ~ »."),
-    "no_right_answer": _l("Aucune bonne réponse (« = » ou poids positif)."),
-    "several_right_single": _l("Plusieurs réponses valent 100 %% alors qu'une seule peut être choisie : "
+    "empty_prompt": N_("La question n'a pas de texte."),
+    "empty_answer": N_("Une réponse est vide."),
+    "unknown_answers": N_("Bloc de réponses incompris : chaque réponse commence par « = » ou « ~ »."),
+    "no_right_answer": N_("Aucune bonne réponse (« = » ou poids positif)."),
+    "several_right_single": N_("Plusieurs réponses valent 100 %% alors qu'une seule peut être choisie : "
                                "pour une question à plusieurs réponses, donnez-leur des poids (~%%50%%)."),
-    "too_few_choices": _l("Il faut au moins deux choix."),
-    "bad_number": _l("« %(value)s » n'est pas un nombre."),
-    "bad_range": _l("Intervalle impossible : %(low)s est plus grand que %(high)s."),
-    "negative_tolerance": _l("Tolérance négative (%(value)s)."),
-    "bad_weight": _l("Poids « %(weight)s %% » impossible (entre -100 et 100)."),
-    "numeric_several_values": _l("Plusieurs valeurs justes différentes : une question numérique n'en a "
+    "too_few_choices": N_("Il faut au moins deux choix."),
+    "bad_number": N_("« %(value)s » n'est pas un nombre."),
+    "bad_range": N_("Intervalle impossible : %(low)s est plus grand que %(high)s."),
+    "negative_tolerance": N_("Tolérance négative (%(value)s)."),
+    "bad_weight": N_("Poids « %(weight)s %% » impossible (entre -100 et 100)."),
+    "numeric_several_values": N_("Plusieurs valeurs justes différentes : une question numérique n'en a "
                                  "qu'une (avec sa tolérance)."),
-    "matching_too_few": _l("Un appariement demande au moins deux paires."),
-    "too_long": _l("Texte trop long (%(length)s caractères ; au plus %(max)s)."),
-    "too_many_questions": _l("Plus de %(max)s questions : la suite du fichier n'est pas lue."),
-    "duplicate": _l("Une fois convertie, identique à la question de la ligne %(other)s : "
+    "matching_too_few": N_("Un appariement demande au moins deux paires."),
+    "too_long": N_("Texte trop long (%(length)s caractères ; au plus %(max)s)."),
+    "too_many_questions": N_("Plus de %(max)s questions : la suite du fichier n'est pas lue."),
+    "duplicate": N_("Une fois convertie, identique à la question de la ligne %(other)s : "
                     "non importée en double."),
-    "invalid": _l("Refusée par la banque de questions : %(reason)s"),
+    "invalid": N_("Refusée par la banque de questions : %(reason)s"),
     # A question taken with a change (notes)
-    "partial_dropped": _l("Crédit partiel non repris : « %(text)s » (%(weight)s %%) compte comme faux."),
-    "partial_answer_dropped": _l("Réponse partiellement juste non reprise : « %(text)s » (%(weight)s %%)."),
-    "weights_to_multiple": _l("Question à plusieurs réponses : les réponses de poids positif sont les bonnes, "
+    "partial_dropped": N_("Crédit partiel non repris : « %(text)s » (%(weight)s %%) compte comme faux."),
+    "partial_answer_dropped": N_("Réponse partiellement juste non reprise : « %(text)s » (%(weight)s %%)."),
+    "weights_to_multiple": N_("Question à plusieurs réponses : les réponses de poids positif sont les bonnes, "
                               "et notre règle remplace les poids (chaque bonne réponse cochée rapporte sa part "
                               "du point, chaque mauvaise cochée en retire une part, jamais moins de 0)."),
-    "wrong_numeric_dropped": _l("Réponse fausse « %(text)s » non reprise (seules les valeurs justes comptent)."),
-    "html_converted": _l("HTML converti en Markdown : seuls le texte, les paragraphes, le gras et "
+    "wrong_numeric_dropped": N_("Réponse fausse « %(text)s » non reprise (seules les valeurs justes comptent)."),
+    "html_converted": N_("HTML converti en Markdown : seuls le texte, les paragraphes, le gras et "
                          "l'italique sont gardés."),
-    "media_dropped": _l("Images, liens ou médias du HTML retirés."),
-    "matching_feedback_dropped": _l("Commentaire d'une paire non repris (les appariements n'en ont pas)."),
-    "wildcard_literal": _l("« * » dans « %(text)s » est pris à la lettre (pas de joker)."),
-    "title_duplicate": _l("Titre déjà utilisé ligne %(other)s : cette question reçoit la clé %(key)s."),
-    "category_ignored": _l("Catégorie Moodle « %(name)s » ignorée (la banque est celle du cours et du palier "
+    "media_dropped": N_("Images, liens ou médias du HTML retirés."),
+    "matching_feedback_dropped": N_("Commentaire d'une paire non repris (les appariements n'en ont pas)."),
+    "wildcard_literal": N_("« * » dans « %(text)s » est pris à la lettre (pas de joker)."),
+    "title_duplicate": N_("Titre déjà utilisé ligne %(other)s : cette question reçoit la clé %(key)s."),
+    "category_ignored": N_("Catégorie Moodle « %(name)s » ignorée (la banque est celle du cours et du palier "
                            "choisis)."),
-}
+})
 
 
 @dataclass(frozen=True)
-class GiftProblem:
-    line: int
-    code: str
-    refused: bool  # True: the question was not imported; False: imported with a change
-    params: dict = field(default_factory=dict)
+class GiftProblem(Problem):
+    """A problem in a GIFT file (``line`` counts from 1): the question was ``refused``, or taken with
+    a change (a note)."""
+
+    refused: bool = False
     excerpt: str = ""  # the first words of the question, to find it in the file
     question: int = 0  # the line its question starts on (0: the file, or a line of its own)
 
-    @property
-    def message(self) -> str:
-        """In French, whatever the context (command line)."""
-        return MESSAGES[self.code] % dict(self.params)
 
-    def localized(self) -> str:
-        """In the reader's language, inside a request (the staff import page)."""
-        from learnapp.core.i18n import _
-
-        return _(MESSAGES[self.code]) % {k: str(v) for k, v in self.params.items()}
+def gift_problem(line: int, code: str, refused: bool, params: dict | None = None, excerpt: str = "",
+                 question: int = 0) -> GiftProblem:
+    return GiftProblem(code, dict(params or {}), line=line, refused=refused, excerpt=excerpt, question=question,
+                       template=MESSAGES[code])
 
 
 @dataclass
@@ -158,15 +148,14 @@ class GiftFileError(ValueError):
         super().__init__(code)
         self.code = code
         self.params = params
+        self.problem = MESSAGES.problem(code, params)
 
     @property
     def message(self) -> str:
-        return MESSAGES[self.code] % dict(self.params)
+        return self.problem.message
 
     def localized(self) -> str:
-        from learnapp.core.i18n import _
-
-        return _(MESSAGES[self.code]) % {k: str(v) for k, v in self.params.items()}
+        return self.problem.message
 
 
 class _Refuse(Exception):  # noqa: N818 (control flow inside the parser)
@@ -714,12 +703,12 @@ def parse_gift(text: str, *, tiers: list[int] | None = None, audiences: list[str
     for start, block, comments in _blocks(text):
         stripped = block.strip()
         if stripped.startswith("$CATEGORY:"):
-            problems.append(GiftProblem(start, "category_ignored", False,
+            problems.append(gift_problem(start, "category_ignored", False,
                                         {"name": _squash(stripped[len("$CATEGORY:"):])[:80]}))
             continue
         blocks += 1
         if blocks > MAX_QUESTIONS:
-            problems.append(GiftProblem(start, "too_many_questions", True, {"max": MAX_QUESTIONS}, "", start))
+            problems.append(gift_problem(start, "too_many_questions", True, {"max": MAX_QUESTIONS}, "", start))
             break
         question = _Question(start, block, comments)
 
@@ -731,17 +720,17 @@ def parse_gift(text: str, *, tiers: list[int] | None = None, audiences: list[str
         try:
             data = _parse_question(question)
         except _Refuse as refusal:
-            problems.append(GiftProblem(line_of(refusal.offset), refusal.code, True, refusal.params,
+            problems.append(gift_problem(line_of(refusal.offset), refusal.code, True, refusal.params,
                                         question.excerpt(), start))
             continue
         if len(data["prompt"]) > MAX_TEXT or len(data["explanation"]) > MAX_TEXT:
-            problems.append(GiftProblem(start, "too_long", True, {"length": max(len(data["prompt"]),
+            problems.append(gift_problem(start, "too_long", True, {"length": max(len(data["prompt"]),
                                         len(data["explanation"])), "max": MAX_TEXT}, question.excerpt(), start))
             continue
 
         digest = content_hash(data)
         if digest in seen_hashes:
-            problems.append(GiftProblem(start, "duplicate", True, {"other": seen_hashes[digest]},
+            problems.append(gift_problem(start, "duplicate", True, {"other": seen_hashes[digest]},
                                         question.excerpt(), start))
             continue
         seen_hashes[digest] = start
@@ -754,7 +743,7 @@ def parse_gift(text: str, *, tiers: list[int] | None = None, audiences: list[str
             number = 2
             while f"{key}-{number}" in seen_keys:
                 number += 1
-            problems.append(GiftProblem(start, "title_duplicate", False,
+            problems.append(gift_problem(start, "title_duplicate", False,
                                         {"other": seen_keys[key], "key": f"{key}-{number}"},
                                         question.excerpt(), start))
             key = f"{key}-{number}"
@@ -773,6 +762,6 @@ def parse_gift(text: str, *, tiers: list[int] | None = None, audiences: list[str
         questions.append(GiftQuestion(start, question_dict, question.title, question.excerpt()))
         for offset, code, params in dict.fromkeys(
                 (o, c, tuple(sorted(p.items()))) for o, c, p in question.notes):
-            problems.append(GiftProblem(line_of(offset), code, False, dict(params), question.excerpt(), start))
+            problems.append(gift_problem(line_of(offset), code, False, dict(params), question.excerpt(), start))
     problems.sort(key=lambda problem: problem.line)
     return GiftResult(questions, problems, blocks)

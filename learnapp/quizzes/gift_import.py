@@ -104,7 +104,7 @@ def check(result: gift.GiftResult, *, course=None, localize: bool = False) -> gi
         if reasons:
             # A refused question's notes no longer matter: its refusal replaces them.
             problems = [p for p in problems if p.question != question.line]
-            problems.append(gift.GiftProblem(question.line, "invalid", True, {"reason": " ".join(reasons)},
+            problems.append(gift.gift_problem(question.line, "invalid", True, {"reason": " ".join(reasons)},
                                              question.excerpt, question.line))
         else:
             kept.append(question)
@@ -129,7 +129,7 @@ def store(course, result: gift.GiftResult, *, author, now: datetime, localize: b
     for index, question in enumerate(result.questions):
         if index in refused:
             problems = [p for p in problems if p.question != question.line]
-            problems.append(gift.GiftProblem(question.line, "invalid", True, {"reason": " ".join(refused[index])},
+            problems.append(gift.gift_problem(question.line, "invalid", True, {"reason": " ".join(refused[index])},
                                              question.excerpt, question.line))
         else:
             kept.append(question)

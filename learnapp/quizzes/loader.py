@@ -3,7 +3,7 @@
 ``quizzes/<course-slug>/tiers.yml`` holds the tiers, ``questions/*.yml`` lists of questions,
 ``images/`` their pictures. Everything is checked before anything is written; every problem is
 reported with its file and line. :func:`load_quizzes` plugs into ``learnapp content load``
-(``learnapp.courses.cli.LOADERS``): it reads in the first phase and writes only in ``apply``.
+(registered in ``learnapp.quizzes.init_app``): it reads in the first phase and writes only in ``apply``.
 
 :func:`build_question` checks one question written as a mapping (the YAML shape); the files
 loader and :func:`learnapp.quizzes.bank_import.import_questions` (GIFT, editor) share it.
@@ -11,7 +11,6 @@ loader and :func:`learnapp.quizzes.bank_import.import_questions` (GIFT, editor) 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
@@ -22,15 +21,10 @@ from typing import Any
 
 import yaml
 
-from learnapp.core import age_groups, markdown
-from learnapp.media.images import ImageError, load_image_file
+from learnapp.core import age_groups, content_files, content_packs, markdown
+from learnapp.core.messages import translate
+from learnapp.core.problems import N_, Messages, Problem
 from learnapp.quizzes import types
-
-
-def _l(text: str) -> str:
-    """Marks a message for the translation catalogue, left untranslated (see ``types._m``)."""
-    return text
-
 
 TIERS_FILE = "tiers.yml"
 QUESTIONS_FOLDER = "questions"
@@ -45,88 +39,56 @@ TIER_NAME_MAX = 80
 TIER_FIELDS = ("number", "name", "questions_per_attempt", "pass_mark", "time_limit_minutes", "max_attempts",
                "cooldown_minutes", "show_answers", "requires")
 REQUIREMENTS = ("course_done", "previous_tier")
-EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg"}
+EXTENSIONS = content_files.EXTENSIONS
 
-MESSAGES: dict[str, str] = {
-    "path_not_found": _l("Dossier introuvable."),
-    "unreadable": _l("Fichier illisible (%(error)s)."),
-    "not_utf8": _l("Le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8."),
-    "yaml_error": _l("YAML illisible : %(error)s."),
-    "bad_folder": _l("Nom de dossier invalide « %(name)s » : le dossier d'un quiz porte le nom du cours "
+MESSAGES = Messages({
+    "path_not_found": N_("Dossier introuvable."),
+    "bad_folder": N_("Nom de dossier invalide « %(name)s » : le dossier d'un quiz porte le nom du cours "
                      "(lettres minuscules, chiffres et tirets)."),
-    "unknown_course": _l("Aucun cours « %(slug)s » : le dossier d'un quiz porte le nom d'un cours chargé "
+    "unknown_course": N_("Aucun cours « %(slug)s » : le dossier d'un quiz porte le nom d'un cours chargé "
                          "(courses/%(slug)s/)."),
-    "missing_tiers_file": _l("Fichier tiers.yml manquant : chaque quiz décrit ses niveaux."),
-    "tiers_not_list": _l("tiers.yml commence par « tiers: » suivi de la liste des niveaux."),
-    "no_tier": _l("Aucun niveau : ajoutez au moins un niveau dans « tiers: »."),
-    "tier_not_mapping": _l("Chaque niveau s'écrit « - number: 1 », puis ses champs."),
-    "duplicate_tier": _l("Niveau %(number)s en double."),
-    "tier_has_attempts": _l("Le niveau %(number)s a disparu de tiers.yml, mais des tentatives y ont déjà été "
+    "missing_tiers_file": N_("Fichier tiers.yml manquant : chaque quiz décrit ses niveaux."),
+    "tiers_not_list": N_("tiers.yml commence par « tiers: » suivi de la liste des niveaux."),
+    "no_tier": N_("Aucun niveau : ajoutez au moins un niveau dans « tiers: »."),
+    "tier_not_mapping": N_("Chaque niveau s'écrit « - number: 1 », puis ses champs."),
+    "duplicate_tier": N_("Niveau %(number)s en double."),
+    "tier_has_attempts": N_("Le niveau %(number)s a disparu de tiers.yml, mais des tentatives y ont déjà été "
                             "faites : gardez-le."),
-    "questions_not_list": _l("Un fichier de questions est une liste : chaque question commence par « - id: »."),
-    "question_not_mapping": _l("Une question s'écrit « - id: … », puis ses champs, un par ligne."),
-    "duplicate_field": _l("Champ « %(field)s » écrit deux fois."),
-    "unknown_field": _l("Champ inconnu « %(field)s » (champs possibles : %(allowed)s)."),
-    "missing_field": _l("Champ obligatoire « %(field)s » manquant."),
-    "not_text": _l("« %(field)s » doit être un texte (entre guillemets s'il commence par un nombre ou vaut "
+    "questions_not_list": N_("Un fichier de questions est une liste : chaque question commence par « - id: »."),
+    "question_not_mapping": N_("Une question s'écrit « - id: … », puis ses champs, un par ligne."),
+    "duplicate_field": N_("Champ « %(field)s » écrit deux fois."),
+    "unknown_field": N_("Champ inconnu « %(field)s » (champs possibles : %(allowed)s)."),
+    "missing_field": N_("Champ obligatoire « %(field)s » manquant."),
+    "not_text": N_("« %(field)s » doit être un texte (entre guillemets s'il commence par un nombre ou vaut "
                    "oui/non)."),
-    "empty_text": _l("« %(field)s » est vide."),
-    "too_long": _l("« %(field)s » est trop long : %(max)s caractères au plus."),
-    "not_whole_number": _l("« %(field)s » doit être un nombre entier."),
-    "out_of_range": _l("« %(field)s » doit être compris entre %(min)s et %(max)s."),
-    "not_yes_no": _l("« %(field)s » doit valoir true ou false."),
-    "bad_requires": _l("« requires » est une liste parmi course_done et previous_tier."),
-    "bad_key": _l("Identifiant « %(key)s » invalide : lettres minuscules, chiffres et tirets, %(max)s caractères "
+    "empty_text": N_("« %(field)s » est vide."),
+    "too_long": N_("« %(field)s » est trop long : %(max)s caractères au plus."),
+    "not_whole_number": N_("« %(field)s » doit être un nombre entier."),
+    "out_of_range": N_("« %(field)s » doit être compris entre %(min)s et %(max)s."),
+    "not_yes_no": N_("« %(field)s » doit valoir true ou false."),
+    "bad_requires": N_("« requires » est une liste parmi course_done et previous_tier."),
+    "bad_key": N_("Identifiant « %(key)s » invalide : lettres minuscules, chiffres et tirets, %(max)s caractères "
                   "au plus (par exemple maree-coefficient)."),
-    "duplicate_key": _l("Identifiant « %(key)s » déjà utilisé (%(other)s) : chaque question a le sien."),
-    "unknown_type": _l("Type inconnu « %(type)s » (types possibles : %(allowed)s)."),
-    "bad_tiers": _l("« tiers » est une liste de numéros de niveau, par exemple [1] ou [2, 3]."),
-    "unknown_tier": _l("Niveau %(number)s inconnu : ce cours n'a pas ce niveau (voir son tiers.yml)."),
-    "bad_audiences": _l("« audiences » est une liste parmi child, teen, adult, sans doublon."),
-    "bad_lesson": _l("« lesson » est le nom d'une leçon du cours (son dossier sans « NN- »)."),
-    "unknown_lesson": _l("Leçon « %(lesson)s » inconnue dans ce cours (leçons : %(allowed)s)."),
-    "bad_tags": _l("« tags » est une liste de mots courts."),
-}
+    "duplicate_key": N_("Identifiant « %(key)s » déjà utilisé (%(other)s) : chaque question a le sien."),
+    "unknown_type": N_("Type inconnu « %(type)s » (types possibles : %(allowed)s)."),
+    "bad_tiers": N_("« tiers » est une liste de numéros de niveau, par exemple [1] ou [2, 3]."),
+    "unknown_tier": N_("Niveau %(number)s inconnu : ce cours n'a pas ce niveau (voir son tiers.yml)."),
+    "bad_audiences": N_("« audiences » est une liste parmi child, teen, adult, sans doublon."),
+    "bad_lesson": N_("« lesson » est le nom d'une leçon du cours (son dossier sans « NN- »)."),
+    "unknown_lesson": N_("Leçon « %(lesson)s » inconnue dans ce cours (leçons : %(allowed)s)."),
+    "bad_tags": N_("« tags » est une liste de mots courts."),
+}, content_files.MESSAGES, types.MESSAGES, markdown.MESSAGES)
 
 
-@dataclass(frozen=True)
-class BankProblem:
-    """A problem in a bank: ``path:line: message``. ``code`` is looked up in this module's
-    messages, then the question types', then Markdown's."""
+def bank_problem(path: Path | None, line: int | None, code: str, params: Mapping[str, Any] | None = None, *,
+                 index: int | None = None, key: str | None = None) -> Problem:
+    """A problem in a bank: ``path:line: message``. ``index``: position of the question in the
+    list given to ``import_questions``; ``key``: the question's id, when known."""
+    return MESSAGES.problem(code, params, file=path, line=line, index=index, key=key)
 
-    path: Path | None
-    line: int | None
-    code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-    index: int | None = None  # import_questions: position of the question in the list given
-    key: str | None = None  # the question's id, when known
 
-    def _template(self) -> str:
-        return MESSAGES.get(self.code) or types.MESSAGES.get(self.code) or markdown.MESSAGES[self.code]
-
-    @property
-    def message(self) -> str:
-        return self._template() % dict(self.params)
-
-    def localized(self) -> str:
-        from learnapp.core.i18n import _
-
-        return _(self._template(), **self.params)
-
-    def display(self, base: Path | None = None) -> str:
-        where = ""
-        if self.path is not None:
-            path = self.path
-            if base is not None:
-                with contextlib.suppress(ValueError):
-                    path = path.relative_to(base)
-            where = f"{path}:{self.line}: " if self.line else f"{path}: "
-        elif self.line:
-            where = f"ligne {self.line} : "
-        return where + self.message
-
-    def __str__(self) -> str:
-        return self.display()
+# The former name, kept until quizzes/services.py calls ``bank_problem``.
+BankProblem = bank_problem
 
 
 # --- YAML with line numbers ------------------------------------------------------------------
@@ -187,24 +149,16 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
-def read_yaml(path: Path, problems: list[BankProblem]) -> Any:
+def read_yaml(path: Path, problems: list[Problem]) -> Any:
     """The file's data (LineDict / LineList inside), or ``None`` after reporting a problem."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.append(BankProblem(path, None, "unreadable", {"error": error.strerror or str(error)}))
-        return None
-    try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        problems.append(BankProblem(path, raw[:error.start].count(b"\n") + 1, "not_utf8"))
+    text = content_files.read_text(path)
+    if isinstance(text, Problem):
+        problems.append(text)
         return None
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        reason = getattr(error, "problem", None) or str(error).split("\n", 1)[0]
-        problems.append(BankProblem(path, mark.line + 1 if mark else None, "yaml_error", {"error": reason}))
+        problems.append(MESSAGES.reword(content_files.yaml_problem(error, path)))
         return None
 
 
@@ -230,18 +184,8 @@ def line_of(data: Any, path: tuple) -> int | None:
 # --- images ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ImageFile:
-    filename: str
-    raw: bytes
-    sha256: str  # of the cleaned image: the key of its MediaAsset
-    extension: str
-    width: int
-    height: int
-
-    @property
-    def ref(self) -> dict:
-        return {"sha256": self.sha256, "ext": self.extension, "width": self.width, "height": self.height}
+# Kept for quizzes/services.py (images inside an uploaded bank).
+ImageFile = content_files.ImageFile
 
 
 class ImageFolder:
@@ -249,7 +193,7 @@ class ImageFolder:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.cache: dict[str, ImageFile | str] = {}
+        self.check = content_files.ImageCache()
         self.used: dict[str, ImageFile] = {}
 
     def __call__(self, src: str) -> dict:
@@ -259,23 +203,11 @@ class ImageFolder:
     def file(self, src: str) -> ImageFile:
         if not IMAGE_PATH.fullmatch(src):
             raise types.ImageUnavailable("image_bad_name")
-        if src not in self.cache:
-            self.cache[src] = self._check(self.folder / src)
-        found = self.cache[src]
+        found = self.check(self.folder / src)
         if isinstance(found, str):
             raise types.ImageUnavailable(found)
         self.used[found.sha256] = found
         return found
-
-    @staticmethod
-    def _check(path: Path) -> ImageFile | str:
-        try:
-            raw, clean = load_image_file(path)
-        except ImageError as error:
-            return {"missing": "image_missing", "too_large": "image_too_large",
-                    "too_many_pixels": "image_too_large"}.get(error.code, "image_not_image")
-        return ImageFile(filename=path.name, raw=raw, sha256=clean.sha256, extension=EXTENSIONS[clean.mime_type],
-                         width=clean.width, height=clean.height)
 
 
 # --- one question ----------------------------------------------------------------------------
@@ -346,16 +278,16 @@ def source_hash(spec: Mapping[str, Any]) -> str:
 
 def build_question(raw: Any, *, tier_numbers: set[int] | None, lesson_slugs: set[str] | None,
                    images: Callable[[str], dict] | None, require_lesson: bool = True,
-                   path: Path | None = None) -> tuple[QuestionSpec | None, list[BankProblem]]:
+                   path: Path | None = None) -> tuple[QuestionSpec | None, list[Problem]]:
     """Check one question written in the YAML shape; ``(spec, [])`` or ``(None, problems)``.
 
     ``tier_numbers`` / ``lesson_slugs``: what the course has (``None``: not checked).
     ``images``: resolves an image path to a stored-image reference (``None``: no images)."""
     line = getattr(raw, "line", None) or None
     if not isinstance(raw, Mapping):
-        return None, [BankProblem(path, line, "question_not_mapping")]
+        return None, [bank_problem(path, line, "question_not_mapping")]
     found: list[tuple] = []  # (path in the question, code, params, line within a Markdown text)
-    duplicates = [BankProblem(path, key_line, "duplicate_field", {"field": str(name)})
+    duplicates = [bank_problem(path, key_line, "duplicate_field", {"field": str(name)})
                   for name, key_line in getattr(raw, "duplicates", [])]
     for required in ("id", "type", "tiers", "audiences", "prompt"):
         if required not in raw:
@@ -421,7 +353,7 @@ def build_question(raw: Any, *, tier_numbers: set[int] | None, lesson_slugs: set
             at = line_of(raw, where) if where else line
             if text_line is not None and where and isinstance(raw, LineDict) and where[0] in raw.value_lines:
                 at = raw.value_lines[where[0]] + text_line - 1
-            problems.append(BankProblem(path, at, code, params, key=key if isinstance(key, str) else None))
+            problems.append(bank_problem(path, at, code, params, key=key if isinstance(key, str) else None))
         return None, sorted(problems, key=lambda problem: problem.line or 0)
 
     tags = [" ".join(t.split()) for t in tags]
@@ -466,29 +398,29 @@ def _whole(value: Any, name: str, low: int, high: int, problems: list, where) ->
     return value
 
 
-def read_tiers(path: Path, problems: list[BankProblem]) -> list[TierSpec] | None:
+def read_tiers(path: Path, problems: list[Problem]) -> list[TierSpec] | None:
     data = read_yaml(path, problems)
     if data is None and problems:
         return None
     if not isinstance(data, LineDict) or not isinstance(data.get("tiers"), list) or set(data) != {"tiers"}:
-        problems.append(BankProblem(path, getattr(data, "line", None) or 1, "tiers_not_list"))
+        problems.append(bank_problem(path, getattr(data, "line", None) or 1, "tiers_not_list"))
         return None
     if not data["tiers"]:
-        problems.append(BankProblem(path, data.lines.get("tiers"), "no_tier"))
+        problems.append(bank_problem(path, data.lines.get("tiers"), "no_tier"))
         return None
     tiers: list[TierSpec] = []
     seen: set[int] = set()
     before = len(problems)
     for index, raw in enumerate(data["tiers"]):
         if not isinstance(raw, LineDict):
-            problems.append(BankProblem(path, data["tiers"].lines[index], "tier_not_mapping"))
+            problems.append(bank_problem(path, data["tiers"].lines[index], "tier_not_mapping"))
             continue
 
         def where(name, code, params=None, raw=raw):
-            return BankProblem(path, raw.lines.get(name, raw.line), code, params or {})
+            return bank_problem(path, raw.lines.get(name, raw.line), code, params or {})
 
         for key, line in raw.duplicates:
-            problems.append(BankProblem(path, line, "duplicate_field", {"field": key}))
+            problems.append(bank_problem(path, line, "duplicate_field", {"field": key}))
         for name in raw:
             if name not in TIER_FIELDS:
                 problems.append(where(name, "unknown_field", {"field": name, "allowed": ", ".join(TIER_FIELDS)}))
@@ -555,7 +487,7 @@ class BankSource:
 @dataclass
 class Reading:
     banks: list[BankSource] = field(default_factory=list)
-    problems: list[BankProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     files: int = 0
 
 
@@ -594,7 +526,7 @@ def read_bank(folder: Path, *, lesson_slugs: set[str] | None, reading: Reading,
     tiers_path = folder / TIERS_FILE
     tiers: list[TierSpec] | None = None
     if not tiers_path.is_file():
-        problems.append(BankProblem(tiers_path, None, "missing_tiers_file"))
+        problems.append(bank_problem(tiers_path, None, "missing_tiers_file"))
     else:
         reading.files += 1
         tiers = read_tiers(tiers_path, problems)
@@ -609,10 +541,10 @@ def read_bank(folder: Path, *, lesson_slugs: set[str] | None, reading: Reading,
         tick(question_file)
         if data is None:
             if not problems or problems[-1].path != question_file:
-                problems.append(BankProblem(question_file, 1, "questions_not_list"))
+                problems.append(bank_problem(question_file, 1, "questions_not_list"))
             continue
         if not isinstance(data, LineList):
-            problems.append(BankProblem(question_file, getattr(data, "line", 1) or 1, "questions_not_list"))
+            problems.append(bank_problem(question_file, getattr(data, "line", 1) or 1, "questions_not_list"))
             continue
         for raw in data:
             spec, found = build_question(raw, tier_numbers=numbers, lesson_slugs=lesson_slugs, images=images,
@@ -622,7 +554,7 @@ def read_bank(folder: Path, *, lesson_slugs: set[str] | None, reading: Reading,
                 continue
             where = f"{question_file.name}:{spec.line}"
             if spec.key in seen:
-                problems.append(BankProblem(question_file, spec.line, "duplicate_key",
+                problems.append(bank_problem(question_file, spec.line, "duplicate_key",
                                             {"key": spec.key, "other": seen[spec.key]}, key=spec.key))
                 continue
             seen[spec.key] = where
@@ -640,9 +572,9 @@ def read_banks(folders: list[Path], courses: Mapping[str, set[str]],
     for folder in folders:
         lessons = courses.get(folder.name)
         if not SLUG.fullmatch(folder.name):
-            reading.problems.append(BankProblem(folder, None, "bad_folder", {"name": folder.name}))
+            reading.problems.append(bank_problem(folder, None, "bad_folder", {"name": folder.name}))
         elif lessons is None:
-            reading.problems.append(BankProblem(folder, None, "unknown_course", {"slug": folder.name}))
+            reading.problems.append(bank_problem(folder, None, "unknown_course", {"slug": folder.name}))
         bank = read_bank(folder, lesson_slugs=lessons, reading=reading, tick=tick)
         if bank is not None and lessons is not None:
             reading.banks.append(bank)
@@ -655,26 +587,24 @@ def read_banks(folders: list[Path], courses: Mapping[str, set[str]],
 def load_quizzes(context):
     """``learnapp content load``: read and check the quiz folders (phase 1, nothing written);
     the returned ``Prepared.apply`` writes them (phase 2, flush only)."""
-    from learnapp.courses import cli as content_cli
     from learnapp.quizzes import bank_import
 
-    root = content_cli.PROJECT_ROOT  # the repository as `learnapp content load` sees it
-    folders = bank_folders(context.path, root / "quizzes")
+    folders = bank_folders(context.path, context.root / "quizzes")
     if not folders:
         return None
     courses = bank_import.known_courses()
     if "courses" in context.prepared:  # courses read in this same run, imported just before
-        courses.update(course_lessons_on_disk(context.path if context.path is not None else root / "courses"))
-    with context.progress("Lecture des quiz", count_files(folders)) as advance:
+        courses.update(course_lessons_on_disk(context.folder("courses")))
+    with context.progress(translate(N_("Lecture des quiz")), count_files(folders)) as advance:
         reading = read_banks(folders, courses, tick=advance)
     for bank in list(reading.banks):
         kept = bank_import.removed_tiers_with_attempts(bank.slug, {tier.number for tier in bank.tiers})
         for number in kept:
-            reading.problems.append(BankProblem(bank.path / TIERS_FILE, None, "tier_has_attempts", {"number": number}))
+            reading.problems.append(bank_problem(bank.path / TIERS_FILE, None, "tier_has_attempts", {"number": number}))
         if kept:
             reading.banks.remove(bank)
-    return content_cli.Prepared(name="quizzes", files=reading.files, problems=reading.problems,
-                                apply=lambda: bank_import.import_banks(reading.banks, context.now).lines())
+    return content_packs.Prepared(name="quizzes", files=reading.files, problems=reading.problems,
+                                  apply=lambda: bank_import.import_banks(reading.banks, context.now).lines())
 
 
 def course_lessons_on_disk(path: Path) -> dict[str, set[str]]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
+from learnapp.core import content_packs
 from learnapp.courses import cli
 from learnapp.courses.models import Course, Lesson, LessonProgress, LessonVersion
 from learnapp.media.models import MediaAsset
@@ -136,8 +139,9 @@ def test_missing_path_and_empty_folder(runner, db, tmp_path):
     assert empty.exit_code == 0 and "Rien à charger." in empty.stdout
 
 
-def test_default_path_is_the_repository_courses_folder_and_the_demo_loads_it(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli, "PROJECT_ROOT", tmp_path)
+def test_default_path_is_the_repository_courses_folder_and_the_demo_loads_it(app, db, tmp_path, monkeypatch):
+    assert content_packs.content_root(app) == Path(app.root_path).parent  # the repository
+    monkeypatch.setitem(app.config, "CONTENT_ROOT", str(tmp_path))
     lines: list[str] = []
     cli.load_demo_content(lines.append)  # no courses/ folder: nothing to say
     assert lines == [] and counts(db) == (0, 0, 0, 0)
@@ -158,16 +162,33 @@ class _Problem:
 
 
 def failing_loader(context):
-    """A later loader, named "module:function" as a domain above courses would be."""
+    """A later loader, registered by a domain above courses."""
     assert context.prepared["courses"].files == 7  # it sees what the courses loader read
-    return cli.Prepared(name="quizzes", files=1, problems=[_Problem()], apply=lambda: [])
+    return cli.Prepared(name="later", files=1, problems=[_Problem()], apply=lambda: [])
 
 
-def test_loaders_run_in_two_phases(db, tmp_path, now, monkeypatch):
+def test_loaders_run_in_two_phases(app, db, tmp_path, now, monkeypatch):
     """A later loader's problem stops the earlier loaders' import too (the quizzes hook)."""
     make_course(tmp_path, "granville")
 
-    monkeypatch.setattr(cli, "LOADERS", [cli.load_courses, "tests.courses.test_cli:failing_loader"])
+    monkeypatch.setitem(app.extensions, content_packs.EXTENSION_KEY, dict(app.extensions[content_packs.EXTENSION_KEY]))
+    content_packs.register(app, "later", order=99, load=failing_loader)
+    assert [item.folder for item in content_packs.loaders(app)] == ["courses", "quizzes", "later"]
     outcome = cli.run_loaders(tmp_path, now=now)
     assert [problem.display() for problem in outcome.problems] == ["quizzes/x.yml:1: problème"]
     assert not outcome.loaded and counts(db) == (0, 0, 0, 0)
+
+
+def test_the_command_line_speaks_english_when_asked(runner, db, tmp_path, monkeypatch):
+    monkeypatch.setenv("LEARNAPP_LANG", "en")
+    make_course(tmp_path, "granville")
+    checked = load(runner, "--check", tmp_path)
+    assert checked.exit_code == 0 and "Check finished: no problem (7 file(s))." in checked.stdout
+    loaded = load(runner, tmp_path)
+    assert "Courses: 1 added, 0 changed, 0 unchanged." in loaded.stdout
+    assert "Reading the courses" in loaded.stderr and "Cours :" not in loaded.stdout
+    (tmp_path / "granville" / "02-chausey" / "teen.md").write_text(lesson_text(minutes=0), encoding="utf-8")
+    refused = load(runner, tmp_path)
+    assert refused.exit_code == 1
+    assert "granville/02-chausey/teen.md:3: “minutes” must be between 1 and 120." in refused.stderr
+    assert "1 problem(s): nothing was loaded." in refused.stderr

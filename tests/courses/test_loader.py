@@ -31,8 +31,8 @@ def test_a_valid_pack_is_read_into_courses_lessons_and_texts(tmp_path):
         "les-marees pour child", 5, ["Expliquer la marée."], ["La mer monte deux fois par jour."])
     # The file names its image; what is stored names the checked image by its content hash.
     [image] = text.images
-    assert image.filename == "maree.png" and parse_media_ref(image.ref) == (image.sha256, "png")
-    assert f"]({image.ref} " in text.body_markdown and "maree.png" not in text.body_markdown
+    assert image.filename == "maree.png" and parse_media_ref(image.media_ref) == (image.sha256, "png")
+    assert f"]({image.media_ref} " in text.body_markdown and "maree.png" not in text.body_markdown
 
 
 def test_path_may_be_one_course_a_folder_of_courses_or_a_content_folder(tmp_path):

@@ -153,9 +153,11 @@ def test_sanitize_is_the_last_word_on_any_fragment():
 
 def test_callout_is_an_aside_note_with_its_heading_below_the_current_one():
     html = render("Intro.\n\n## Les marées\n\n::: savais-tu\nLa Lune tire sur la mer.\n:::\n").html
-    assert ('<aside class="callout callout-savais-tu" role="note">\n'
-            '<h4 class="callout-title">Le savais-tu\u202f?</h4>\n'
+    assert ('<aside class="callout callout-savais-tu" role="note">\n<h4 class="callout-title"></h4>\n'
             "<p>La Lune tire sur la mer.</p>\n</aside>") in html
+    # The stored HTML holds no word of ours: the title is added when shown, in the reader's language.
+    assert '<h4 class="callout-title" lang="fr">Le savais-tu\u202f?</h4>' in markdown.for_display(html, "fr")
+    assert '<h4 class="callout-title" lang="en">Did you know?</h4>' in markdown.for_display(html, "en")
     # Without a heading before it, the callout's heading comes right under the page's <h1>.
     assert '<h2 class="callout-title">' in render("::: savais-tu\nx\n:::\n").html
 
@@ -207,9 +209,22 @@ def test_external_links_open_safely_and_say_so():
     html = render("[Le site](https://www.example.org/page) et [le cours](/courses/granville) "
                   "et [écrire](mailto:office@example.org).").html
     assert ('<a href="https://www.example.org/page" rel="noopener noreferrer external" target="_blank">Le site'
-            '<span class="visually-hidden"> (nouvelle fenêtre)</span></a>') in html
+            '<span class="visually-hidden new-window"></span></a>') in html
+    assert ('Le site<span class="visually-hidden new-window" lang="fr"> (nouvelle fenêtre)</span></a>'
+            in markdown.for_display(html, "fr"))
+    assert ('Le site<span class="visually-hidden new-window" lang="en"> (new window)</span></a>'
+            in markdown.for_display(html, "en"))
     assert '<a href="/courses/granville">le cours</a>' in html
     assert '<a href="mailto:office@example.org">écrire</a>' in html
+
+
+def test_html_stored_with_french_words_is_shown_in_the_reader_s_language():
+    old = ('<aside class="callout callout-savais-tu" role="note">\n<h2 class="callout-title">Le savais-tu ?</h2>\n'
+           '<p><a href="https://example.org" rel="noopener noreferrer external" target="_blank">x'
+           '<span class="visually-hidden"> (nouvelle fenêtre)</span></a></p>\n</aside>')
+    shown = markdown.for_display(old, "en")
+    assert "Did you know?" in shown and "(new window)" in shown
+    assert "savais-tu ?" not in shown and "nouvelle" not in shown
 
 
 def test_refused_link_keeps_its_text_and_is_reported():

@@ -375,3 +375,27 @@ def test_the_pages_speak_english_too(client, db, now, make_user, login):
     assert "Courses" in text(client.get("/courses/"))
     page = text(client.get("/courses/granville/chausey"))
     assert "Next lesson" in page and "Read aloud" in page
+
+
+def test_on_english_pages_the_french_content_says_it_is_french(client, db, now):
+    """WCAG 3.1.2: a screen reader switches voice for the course's French words."""
+    course = make_course(now, lessons=("les-marees", "chausey"), audiences=("teen",))
+    lesson = lesson_of(db, course, "les-marees")  # an anonymous reader gets the adults' text
+    add_version(lesson, "adult", now, title="Les marées", body='<aside class="callout callout-savais-tu" '
+                'role="note">\n<h2 class="callout-title"></h2>\n<p>La baie.</p>\n</aside>')
+    db.session.commit()
+    client.set_cookie("lang", "en")
+    catalogue = text(client.get("/courses/"))
+    assert '<html lang="en">' in catalogue
+    assert re.search(r'<h2 lang="fr"><a href="/courses/granville">Granville Terre et Mer</a></h2>', catalogue)
+    assert '<p lang="fr">Les marées, Chausey…</p>' in catalogue
+    page = text(client.get("/courses/granville"))
+    assert '<title lang="fr">Granville Terre et Mer' in page and '<h1 lang="fr">Granville Terre et Mer</h1>' in page
+    assert '<p class="lead" lang="fr">' in page
+    assert re.search(r'<a href="/courses/granville/les-marees" lang="fr">', page)
+    reading = text(client.get("/courses/granville/les-marees"))
+    assert '<title lang="fr">Les marées · Granville Terre et Mer' in reading
+    assert '<a href="/courses/granville" lang="fr">Granville Terre et Mer</a>' in reading
+    # Our own words inside the French text are in the reader's language, and say so.
+    assert '<h2 class="callout-title" lang="en">Did you know?</h2>' in reading
+    assert '<span class="lesson-nav-title" lang="fr">' in reading

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from learnapp.courses.cli import LoadContext
+from learnapp.core.content_packs import LoadContext
 from learnapp.media.models import MediaAsset
 from learnapp.quizzes import bank_import, loader
 from learnapp.quizzes.models import Question, QuestionVersion, QuizAttempt, QuizTier
@@ -91,7 +91,7 @@ def bank(root: Path, questions: str = QUESTIONS, tiers: str = TIERS) -> Path:
 
 
 def load(path: Path, now, db):
-    prepared = loader.load_quizzes(LoadContext(path=path, now=now))
+    prepared = loader.load_quizzes(LoadContext(path=path, now=now, root=path))
     if prepared.problems:
         return prepared, None
     lines = prepared.apply()
@@ -182,7 +182,7 @@ def test_files_do_not_override_an_edit_made_since_unless_they_change(db, tmp_pat
 
 
 def problems_of(path, now):
-    prepared = loader.load_quizzes(LoadContext(path=path, now=now))
+    prepared = loader.load_quizzes(LoadContext(path=path, now=now, root=path))
     return [problem.display(path.parent) for problem in prepared.problems]
 
 
