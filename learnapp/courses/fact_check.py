@@ -23,12 +23,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from learnapp.core import age_groups
+from learnapp.core.content_files import split_front_matter
 from learnapp.courses import safety
-from learnapp.courses.loader import COURSE_FILE, LESSON_FOLDER, split_front_matter
+from learnapp.courses.loader import COURSE_FILE, LESSON_FOLDER
 
 FACTS_FILE = "FACTS.md"
 SOURCES_HEADING = "sources"
-AGE_ORDER = ("child", "teen", "adult")
+AGE_ORDER = age_groups.ALL
 
 _SOURCE_REF = re.compile(r"\[(S\d+(?:\s*,\s*S\d+)*)\]\s*$")
 _SOURCE_DEF = re.compile(r"-\s*\[(S\d+)\]\s*(.+)")

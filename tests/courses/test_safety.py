@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from learnapp.core.markdown import render
+from learnapp.core.markdown import for_display, render
 from learnapp.courses import safety
 from learnapp.courses.loader import read_pack
 from tests.courses.pack_builder import AUDIENCES, lesson_text, make_course
@@ -34,7 +34,9 @@ def test_every_age_gets_the_same_rule_in_a_safety_box(tmp_path):
         assert safety.included_rules(text.body_markdown) == {"traversee-baie"}
         html = render(text.body_markdown).html
         assert '<aside class="callout callout-consigne" role="note">' in html
-        assert "Consigne de sécurité" in html
+        # The box's title is added when shown, in the reader's language.
+        assert '<h2 class="callout-title" lang="fr">Consigne de sécurité</h2>' in for_display(html, "fr")
+        assert '<h2 class="callout-title" lang="en">Safety rule</h2>' in for_display(html, "en")
         assert "<strong>guide agréé</strong>" in html
 
 
