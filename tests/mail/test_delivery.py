@@ -1,6 +1,7 @@
 """Mail goes through a real SMTP server on 127.0.0.1 (aiosmtpd), not a mock."""
 
 import email
+import re
 import socket
 from datetime import timedelta
 from email import policy
@@ -126,14 +127,42 @@ def test_one_malformed_message_does_not_stop_the_others(app, db, now, smtp_serve
     assert [m["To"] for m in inbox.messages] == ["b@example.org"]
 
 
-def test_in_production_staff_do_not_read_the_links_sent_to_others(app, client, db, make_user,
-                                                                   login, now):
-    services.queue("a@example.org", "Choisir un nouveau mot de passe",
-                   "http://localhost/password/reset/secret-token", now)
-    db.session.commit()
-    app.config["ENV"] = "production"
+@pytest.mark.parametrize("mode", ["production", "development", "testing"])
+def test_staff_cannot_take_over_an_account_from_the_outbox(app, client, db, make_user, login,
+                                                           runner, mode):
+    """A staff member asks for the admin's password reset, then reads the outbox: the message is
+    there, its link is not, in every mode; the machine's owner reads it whole from the CLI."""
+    app.config["ENV"] = mode
+    admin = make_user("admin")
+    client.post("/password/forgot", data={"email": admin.email})
+    message = db.session.scalars(select(OutboxMessage)).one()
+    link = re.search(r"http://localhost/password/reset/(\S+)", message.body)
+    assert link, message.body
+    token = link.group(1)
+
     login(make_user("staff"))
     page = client.get("/office/mail/").get_data(as_text=True)
-    assert "Choisir un nouveau mot de passe" in page and "a@example.org" in page
-    assert "secret-token" not in page
-    assert "liens personnels" in page
+    assert admin.email in page and "nouveau mot de passe" in page  # the message is shown…
+    assert token not in page and "/password/reset/" not in page     # …its link is not
+    assert "[lien personnel masqué]" in page
+    english = client.get("/office/mail/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "[personal link hidden]" in english and token not in english
+
+    shown = runner.invoke(args=["mail", "show", str(message.id)])
+    assert shown.exit_code == 0, shown.output
+    assert f"http://localhost/password/reset/{token}" in shown.output
+    assert admin.email in shown.output
+
+
+def test_mail_show_refuses_an_unknown_message(runner, db):
+    result = runner.invoke(args=["mail", "show", "999"])
+    assert result.exit_code != 0
+    assert "Aucun message n° 999" in result.output
+
+
+def test_every_kind_of_link_is_masked():
+    from learnapp.mail.rules import mask_links
+
+    body = ("Ouvrez https://ambassadeurs.example.org/password/reset/abc.DEF-123_x?next=/a#b\n"
+            "ou http://localhost/account/email/confirm/tok.en, puis ftp://x.y/z.\nFin.")
+    assert mask_links(body, "[M]") == "Ouvrez [M]\nou [M] puis [M]\nFin."
