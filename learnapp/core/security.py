@@ -1,9 +1,13 @@
-"""Response headers that hold on every page: a strict CSP (no inline script or style)."""
+"""Response headers that hold on every page: a strict CSP (no inline script or style), and no
+caching of any page that may show a person's data."""
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from learnapp.core.access import audience_of
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -23,6 +27,24 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Files that are the same for everyone (the app's static files, images named by their hash):
+# browsers and proxies may keep them, whoever asked.
+SHARED_ENDPOINTS = frozenset({"static", "media.image"})
+
+
+def is_personal(endpoint: str | None, signed_in: bool) -> bool:
+    """Whether a response may show someone's data, and so must never be stored by a browser or a
+    proxy: every answer to a signed-in person (their name is in the menu, their progress on the
+    page, staff pages list people), and every page reserved to signed-in people whoever asks.
+    Public pages seen by a visitor keep their caching, as do shared files."""
+    if endpoint is not None and (endpoint in SHARED_ENDPOINTS or endpoint.endswith(".static")):
+        return False
+    if signed_in:
+        return True
+    audience = audience_of(endpoint)
+    return audience is not None and audience.kind != "public"
+
+
 def add_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -31,6 +53,10 @@ def add_security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "geolocation=(), microphone=(), camera=(self)")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if is_personal(request.endpoint, current_user.is_authenticated):
+        # Not kept on disk, not shown again by the Back button after sign-out on a shared computer,
+        # not served to the next person by a proxy.
+        headers["Cache-Control"] = "no-store"
     config = current_app.config
     if config.get("SESSION_COOKIE_SECURE") and str(config.get("BASE_URL", "")).startswith("https://"):
         # Served over HTTPS in production: browsers must never come back over plain HTTP.
