@@ -122,6 +122,11 @@ def outline(course: Course, reader_group: str) -> list[OutlineItem]:
     return list(items.values())
 
 
+def shown_version_id(items: list[OutlineItem], lesson_id: int) -> int | None:
+    """The version a reader of the outline's age group is shown for a lesson (None: not shown)."""
+    return next((item.text.version_id for item in items if item.lesson.id == lesson_id), None)
+
+
 def lesson_counts(course_ids: list[int]) -> dict[int, int]:
     """course id → number of lessons with at least one text (one query)."""
     if not course_ids:

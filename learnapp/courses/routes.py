@@ -155,9 +155,15 @@ def mark_done(slug: str, lesson_slug: str):
     version = db.session.get(LessonVersion, int(raw)) if raw.isdigit() and len(raw) < 12 else None
     if version is None or version.lesson_id != lesson.id:
         fail(400, _("Nous ne savons pas quel texte vous avez lu. Rechargez la page et recommencez."))
+    # Only the text this learner is shown counts: their age group's current text (or the one it
+    # falls back to), never an older version or another group's.
+    items = reading.outline(course, current_user.age_group(utcnow()))
+    if version.id != reading.shown_version_id(items, lesson.id):
+        fail(409, _("Ce n'est pas le texte de cette leçon que vous voyez maintenant (il a peut-être "
+                    "été mis à jour). Rechargez la page, lisez le texte affiché, puis marquez-le "
+                    "comme terminé."))
 
     completed = progress.mark_done(current_user, lesson, version, utcnow())
-    items = reading.outline(course, current_user.age_group(utcnow()))
     summary = progress.course_progress(current_user, course, [item.lesson.id for item in items])
     db.session.commit()
 

@@ -399,3 +399,50 @@ def test_on_english_pages_the_french_content_says_it_is_french(client, db, now):
     # Our own words inside the French text are in the reader's language, and say so.
     assert '<h2 class="callout-title" lang="en">Did you know?</h2>' in reading
     assert '<span class="lesson-nav-title" lang="fr">' in reading
+
+
+# Only the text shown counts (issue 8.8) ---------------------------------------------------------
+
+def test_mark_as_done_refuses_another_age_groups_version(client, db, now, make_user, login):
+    course = make_course(now)
+    login(make_user())  # an adult: shown the adult text
+    lesson = lesson_of(db, course, "les-marees")
+    child = next(v for v in lesson.versions if v.audience == "child")
+    response = client.post("/courses/granville/les-marees/done", data={"version": child.id})
+    assert response.status_code == 409
+    assert "Rechargez la page, lisez le texte affiché" in text(response)
+    assert count_progress(db) == 0
+
+
+def test_mark_as_done_refuses_an_older_version_and_accepts_the_current_one(client, db, now, make_user,
+                                                                           login):
+    course = make_course(now)
+    learner = make_user(age_group="teen")
+    login(learner)
+    lesson = lesson_of(db, course, "les-marees")
+    old = next(v for v in lesson.versions if v.audience == "teen")
+    client.get("/courses/granville/les-marees")  # the learner read version 1…
+    current = add_version(lesson, "teen", now)  # …then the office published version 2
+    db.session.commit()
+    response = client.post("/courses/granville/les-marees/done", data={"version": old.id},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 409
+    assert "Reload the page" in text(response)
+    row = db.session.scalar(select(LessonProgress))
+    assert row.completed_version_id is None and row.last_version_id == old.id
+    page = text(client.get("/courses/granville/les-marees"))
+    assert f'name="version" value="{current.id}"' in page  # the page now offers version 2
+    assert client.post("/courses/granville/les-marees/done",
+                       data={"version": current.id}).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(LessonProgress)).completed_version_id == current.id
+
+
+def test_mark_as_done_accepts_the_fallback_text_a_learner_is_shown(client, db, now, make_user, login):
+    course = make_course(now, audiences=("adult",))  # no text for teens yet: they read the adults'
+    login(make_user(age_group="teen"))
+    adult = lesson_of(db, course, "les-marees").versions[-1]
+    assert f'name="version" value="{adult.id}"' in text(client.get("/courses/granville/les-marees"))
+    assert client.post("/courses/granville/les-marees/done",
+                       data={"version": adult.id}).status_code == 302
+    assert db.session.scalar(select(LessonProgress.completed_version_id)) == adult.id
