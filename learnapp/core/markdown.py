@@ -117,6 +117,8 @@ class ImageSource:
 
 def image_sources(markdown_text: str) -> list[ImageSource]:
     """Every image in a text, in order, with its line (from 1)."""
+    if "![" not in markdown_text:  # every image starts so: spare a parse (hostile texts are costly)
+        return []
     tokens = _parser().parse(markdown_text)
     found = []
     for child, line in _inline_children(tokens):
@@ -387,6 +389,8 @@ def _check_inline(parent: Token, problems: list[Problem]) -> list[Token]:
 
 def _raw_html_problems(markdown_text: str, *, inline: bool = False) -> list[Problem]:
     """Raw HTML is refused, not silently dropped: find it with a parser that recognises it."""
+    if "<" not in markdown_text:  # all raw HTML starts so: spare a second parse of the text
+        return []
     md = _parser(html_enabled=True)
     tokens = md.parseInline(markdown_text) if inline else md.parse(markdown_text)
     problems = []

@@ -188,6 +188,8 @@ def check_body(body_markdown: str) -> tuple[str, list[Problem]]:
     to stored images (``media:<sha256>.<ext>``); an unknown one is reported like a missing file.
     """
     text = body_markdown.replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > loader.BODY_MAX:  # refused before parsing: rendering is what must stay cheap
+        return "", [loader.field_problem("body", "too_long", {"max": loader.BODY_MAX})]
     rendered = markdown.render(text)
     problems = [MESSAGES.reword(problem, field="body") for problem in rendered.problems]
     if not text.strip():

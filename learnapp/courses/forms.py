@@ -102,7 +102,9 @@ class LessonTextForm(FlaskForm):
     key_facts = TextAreaField(_l("À retenir"), validators=[Optional(), Length(max=4000)],
                               description=_l("Une idée clé par ligne."), render_kw={"rows": 3})
     body = TextAreaField(
-        _l("Texte de la leçon (Markdown)"), validators=[InputRequired(), Length(max=100_000)],
+        _l("Texte de la leçon (Markdown)"), validators=[InputRequired(), Length(max=loader.BODY_MAX, message=_l(
+            "Le texte de la leçon est trop long : %(max)d caractères au plus (il en a %(length)d). "
+            "Partagez-le en deux leçons."))],
         description=_l("Encadré : « ::: savais-tu » puis « ::: » ; glossaire : [[terme|définition]] ; "
                        "image : ![texte alternatif](media:… \"légende\"). Le HTML n'est pas accepté."),
         render_kw={"rows": 18, "spellcheck": "true", "lang": "fr"})

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from learnapp.core import age_groups, markdown
 from learnapp.core.problems import Problem
-from learnapp.courses.loader import check_lesson_fields
+from learnapp.courses.loader import BODY_MAX, check_lesson_fields, field_problem
 from learnapp.courses.models import Lesson, LessonVersion
 from learnapp.extensions import db
 
@@ -84,6 +84,8 @@ def add_lesson_version(lesson: Lesson, audience: str, *, title: str, minutes: in
     objectives, key_facts = list(objectives or []), list(key_facts or [])
     problems: list[Problem] = list(check_lesson_fields(
         title=title, minutes=minutes, objectives=objectives, key_facts=key_facts))
+    if len(body_markdown) > BODY_MAX:
+        raise InvalidLessonText([*problems, field_problem("body", "too_long", {"max": BODY_MAX})])
     rendered = markdown.render(body_markdown)
     problems += rendered.problems
     if problems:

@@ -31,6 +31,10 @@ SUMMARY_MAX = 2000
 ALT_MAX = 300
 SENTENCE_MAX = 300
 CREDIT_MAX = 1000
+# A lesson text's Markdown body, in characters: three times the longest lesson of the pack
+# (about 6,000), and small enough that the costliest text to render (a body of « [ » or « ![ »)
+# takes about a second: the editor previews as staff type. Checked before anything parses it.
+BODY_MAX = 20_000
 MINUTES_RANGE = (1, 120)
 ORDER_RANGE = (0, 9999)
 COURSE_FIELDS = ("title", "summary", "cover", "order", "audiences", "published", "credits")
@@ -488,6 +492,9 @@ def read_lesson_text(path: Path, audience: str, images: _Images | None = None,
 
     if not body.strip():
         problems.append(load_problem(path, body_line, "empty_body"))
+    if len(body) > BODY_MAX:
+        problems.append(load_problem(path, body_line, "too_long", {"field": "body", "max": BODY_MAX}))
+        return None
     # Shared safety rules go in place first; lines are reported as the file has them.
     offset = body_line - 1
     expanded = safety.expand(body, safety.read_rules(path.parent.parent))
