@@ -134,8 +134,8 @@ def test_the_course_loader_refuses_a_body_over_the_cap(tmp_path, monkeypatch):
 
 
 def test_the_lesson_service_refuses_a_body_over_the_cap(app, db, now):
+    from learnapp.courses.lesson_versions import InvalidLessonText, add_lesson_version
     from learnapp.courses.models import Course, Lesson
-    from learnapp.courses.services import InvalidLessonText, add_lesson_version
 
     course = Course(slug="granville", title="Granville", summary="", position=1, audiences=["adult"],
                     published=True, created_at=now, updated_at=now)
