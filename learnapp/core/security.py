@@ -4,7 +4,7 @@ caching of any page that may show a person's data."""
 from __future__ import annotations
 
 from flask import current_app, request
-from flask_login import current_user
+from flask_login import AnonymousUserMixin, current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from learnapp.core.access import audience_of
@@ -53,7 +53,9 @@ def add_security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "geolocation=(), microphone=(), camera=(self)")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if is_personal(request.endpoint, current_user.is_authenticated):
+    # Not current_user.is_authenticated: after the view's commit it reloads the user's row.
+    signed_in = not isinstance(current_user._get_current_object(), AnonymousUserMixin)
+    if is_personal(request.endpoint, signed_in):
         # Not kept on disk, not shown again by the Back button after sign-out on a shared computer,
         # not served to the next person by a proxy.
         headers["Cache-Control"] = "no-store"
