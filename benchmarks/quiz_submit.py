@@ -21,7 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from scratch import Scratch, answer_form, csrf_token, median, percentile, request
+from harness import Scratch, answer_form, csrf_token, median, percentile, request
 
 COURSE = "granville-terre-et-mer"
 PASSWORD = "bench horse battery staple"  # noqa: S105 (scratch accounts, deleted with the instance)

@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from scratch import Scratch, median, request
+from harness import Scratch, median, request
 
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 LUA = """
