@@ -106,7 +106,7 @@ def _context(attempt: QuizAttempt) -> dict:
 # Tiers ------------------------------------------------------------------------------------------
 
 def tier_summaries(course: Course) -> list[attempts.TierStatus]:
-    """For the course page (``courses/_course_extras.html``): the signed-in learner's tiers."""
+    """For the course page panel (``quizzes/_course_panel.html``): the signed-in learner's tiers."""
     if not current_user.is_authenticated:
         return []
     return attempts.course_tiers(current_user, course, utcnow())

@@ -72,3 +72,39 @@ def test_a_token_from_another_session_is_refused(app, client, db):
     response = client.post("/register", data=registration(csrf_token=stolen))
     assert response.status_code == 400
     assert db.session.query(User).count() == 0
+
+
+def test_an_anonymous_language_switch_from_our_pages_works(client):
+    """Anonymous pages carry no token (they are revalidated by ETag): the browser's Origin header
+    proves the switch was posted from one of our pages."""
+    page = client.get("/").get_data(as_text=True)
+    assert 'name="csrf_token"' not in page
+    response = client.post("/language", data={"language": "en"},
+                           headers={"Origin": "http://localhost"})
+    assert response.status_code == 302
+    assert "lang=en" in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "https://evil.example"},
+                                     {"Referer": "https://evil.example/page"}, {}])
+def test_an_anonymous_language_switch_from_elsewhere_is_refused(client, headers):
+    response = client.post("/language", data={"language": "en"}, headers=headers)
+    assert response.status_code == 400
+    assert "Set-Cookie" not in response.headers
+
+
+def test_a_signed_in_language_switch_needs_the_token(client, db, make_user):
+    user = make_user()
+    token = token_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"email": user.email, "password": "correct horse battery",
+                                "csrf_token": token})
+    same_site = {"Origin": "http://localhost"}
+    assert client.post("/language", data={"language": "en"}, headers=same_site).status_code == 400
+    db.session.refresh(user)
+    assert user.locale != "en"
+    page = client.get("/account").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/language", data={"language": "en", "csrf_token": token}, headers=same_site)
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.locale == "en"
