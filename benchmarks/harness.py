@@ -55,7 +55,10 @@ class Scratch:
     """A temporary instance (database, secret key, demo content) served by gunicorn."""
 
     def __init__(self, *, port: int = 8000, workers: int | None = None, threads: int = 4, keep: bool = False,
-                 log=print):
+                 log=print, root: Path = ROOT):
+        # ``root``: the source tree to serve (another commit's, for a before/after comparison);
+        # its ``learnapp`` package is put first on the path, ahead of the installed one.
+        self.root = root
         self.dir = Path(tempfile.mkdtemp(prefix="learnapp-bench-"))
         self.port = free_port(port)
         self.workers = workers or (os.cpu_count() or 1) * 2
@@ -64,6 +67,8 @@ class Scratch:
         self.log = log
         self.env = {**os.environ, "LEARNAPP_INSTANCE_PATH": str(self.dir)}
         self.env.pop("LEARNAPP_DATABASE_URL", None)
+        if root != ROOT:
+            self.env["PYTHONPATH"] = str(root)
         self.server: subprocess.Popen | None = None
 
     @property
@@ -73,7 +78,7 @@ class Scratch:
     def setup(self) -> None:
         self.log(f"scratch instance: {self.dir}")
         started = time.perf_counter()
-        result = subprocess.run([LEARNAPP, "demo", "--no-serve"], env=self.env, cwd=ROOT, capture_output=True,
+        result = subprocess.run([LEARNAPP, "demo", "--no-serve"], env=self.env, cwd=self.root, capture_output=True,
                                 text=True, check=False)
         if result.returncode != 0:
             raise SystemExit(f"`learnapp demo --no-serve` failed:\n{result.stdout}\n{result.stderr}")
@@ -82,7 +87,7 @@ class Scratch:
     def python(self, code: str, *args: str) -> str:
         """Run Python code against the scratch instance (app context given as ``app``)."""
         prelude = "from learnapp import create_app\napp = create_app()\n"
-        result = subprocess.run([PYTHON, "-c", prelude + code, *args], env=self.env, cwd=ROOT, capture_output=True,
+        result = subprocess.run([PYTHON, "-c", prelude + code, *args], env=self.env, cwd=self.root, capture_output=True,
                                 text=True, check=False)
         if result.returncode != 0:
             raise SystemExit(f"setup script failed:\n{result.stderr}")
@@ -94,7 +99,7 @@ class Scratch:
             [PYTHON, "-m", "gunicorn", "learnapp.wsgi:app", "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(self.workers), "--worker-class", "gthread", "--threads", str(self.threads),
              "--backlog", "2048", "--timeout", "60", "--log-level", "warning"],
-            env=self.env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+            env=self.env, cwd=self.root, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.server.poll() is not None:

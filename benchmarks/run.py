@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/run.py                     # home, catalogue, a lesson page
     .venv/bin/python benchmarks/run.py / /courses/ /verify  # pages of your choice
     .venv/bin/python benchmarks/run.py --quiz-submit        # then 30 learners submitting at once
+    .venv/bin/python benchmarks/run.py --baseline main      # before (main) and after (this tree)
 
 A scratch instance (temporary folder, `learnapp demo --no-serve`) is served by gunicorn (gthread
 workers), loaded with wrk, then removed. wrk exits 0 even when every response failed: its
@@ -14,6 +15,7 @@ to /healthz of the same pass holds better, and the median of several passes bett
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import shutil
 import subprocess
@@ -22,7 +24,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import Scratch, median, request
+from harness import ROOT, Scratch, median, request
 
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 LUA = """
@@ -83,6 +85,37 @@ def default_pages(base: str) -> list[str]:
     return pages
 
 
+def export_tree(ref: str, folder: Path) -> Path:
+    """The project's files at ``ref`` (``git archive``: no worktree, nothing changes in the repository)."""
+    tree = folder / "baseline"
+    tree.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
+
+
+def measure_pass(scratch: Scratch, pages: list[str], args, script: Path) -> dict[str, Measure]:
+    return {path: wrk(scratch.base, path, duration=args.duration, connections=args.connections,
+                      threads=args.threads, script=script) for path in ["/healthz", *pages]}
+
+
+def report(title: str, passes: list[dict[str, Measure]], pages: list[str]) -> tuple[bool, dict[str, float]]:
+    """Print one server's table (medians of the passes); return (failed, median ratio per page)."""
+    print(title)
+    print(f"{'page':<42} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'× healthz':>10}  errors")
+    failed, ratios = False, {}
+    for path in ["/healthz", *pages]:
+        measures = [one[path] for one in passes]
+        errors = sum(m.non_2xx_3xx for m in measures), sum(m.socket_errors for m in measures)
+        ratios[path] = median([one[path].rps / one["/healthz"].rps for one in passes])
+        mark = "" if not any(m.failed for m in measures) else \
+            f"  {errors[0]} non-2xx/3xx, {errors[1]} socket errors  <-- FAILED"
+        failed = failed or bool(mark)
+        print(f"{path:<42} {median([m.rps for m in measures]):>8.0f} {median([m.p50_ms for m in measures]):>8.1f} "
+              f"{median([m.p95_ms for m in measures]):>8.1f} {ratios[path]:>10.2f}{mark or '  none'}")
+    return failed, ratios
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("pages", nargs="*", help="paths to load (default: /, /courses/, a lesson page)")
@@ -94,46 +127,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: 2 per core)")
     parser.add_argument("--server-threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch instance folder")
+    parser.add_argument("--baseline", metavar="REF",
+                        help="also serve the code at git REF (e.g. main) and measure it in the same passes: "
+                             "before and after, side by side")
     parser.add_argument("--quiz-submit", action="store_true", help="also run quiz_submit.py against the same server")
     args = parser.parse_args(argv)
 
-    with tempfile.TemporaryDirectory() as folder, \
-            Scratch(port=args.port, workers=args.workers, threads=args.server_threads, keep=args.keep) as scratch:
-        script = Path(folder) / "report.lua"
+    with contextlib.ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        server = dict(workers=args.workers, threads=args.server_threads, keep=args.keep)
+        scratch = stack.enter_context(Scratch(port=args.port, **server))
+        servers = {"after (this tree)": scratch}
+        if args.baseline:
+            before = Scratch(port=scratch.port + 1, root=export_tree(args.baseline, folder), **server)
+            servers = {f"before ({args.baseline})": stack.enter_context(before), **servers}
+        script = folder / "report.lua"
         script.write_text(LUA)
         pages = args.pages or default_pages(scratch.base)
-        paths = ["/healthz", *pages]
-        for path in paths:  # warm up (and check each page answers)
-            status, _, _ = request("GET", scratch.base + path)
-            print(f"  warm-up {path}: HTTP {status}")
-            wrk(scratch.base, path, duration=1, connections=args.connections, threads=args.threads, script=script)
-        runs: dict[str, list[Measure]] = {path: [] for path in paths}
-        ratios: dict[str, list[float]] = {path: [] for path in pages}
+        for name, one in servers.items():
+            for path in ["/healthz", *pages]:  # warm up (and check each page answers)
+                status, _, _ = request("GET", one.base + path)
+                print(f"  warm-up {name} {path}: HTTP {status}")
+                wrk(one.base, path, duration=1, connections=args.connections, threads=args.threads, script=script)
+        passes: dict[str, list[dict[str, Measure]]] = {name: [] for name in servers}
         for number in range(1, args.passes + 1):
-            pass_results = {}
-            for path in paths:
-                pass_results[path] = wrk(scratch.base, path, duration=args.duration, connections=args.connections,
-                                         threads=args.threads, script=script)
-                runs[path].append(pass_results[path])
-            for path in pages:
-                ratios[path].append(pass_results[path].rps / pass_results["/healthz"].rps)
-            print(f"  pass {number}/{args.passes}: "
-                  + ", ".join(f"{p} {m.rps:.0f} rps" for p, m in pass_results.items()))
+            for name, one in servers.items():  # the servers alternate within a pass
+                passes[name].append(measure_pass(one, pages, args, script))
+                print(f"  pass {number}/{args.passes} {name}: "
+                      + ", ".join(f"{p} {m.rps:.0f} rps" for p, m in passes[name][-1].items()))
 
         print()
         print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, {args.passes} passes (medians); "
               f"gunicorn {scratch.workers} gthread workers x {scratch.threads} threads")
-        print(f"{'page':<42} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'× healthz':>10}  errors")
-        failed = False
-        for path in paths:
-            measures = runs[path]
-            errors = sum(m.non_2xx_3xx for m in measures), sum(m.socket_errors for m in measures)
-            ratio = "1.00" if path == "/healthz" else f"{median(ratios[path]):.2f}"
-            mark = "" if not any(m.failed for m in measures) else \
-                f"  {errors[0]} non-2xx/3xx, {errors[1]} socket errors  <-- FAILED"
-            failed = failed or bool(mark)
-            print(f"{path:<42} {median([m.rps for m in measures]):>8.0f} {median([m.p50_ms for m in measures]):>8.1f} "
-                  f"{median([m.p95_ms for m in measures]):>8.1f} {ratio:>10}{mark or '  none'}")
+        failed, ratios = False, {}
+        for name in servers:
+            one_failed, ratios[name] = report(name, passes[name], pages)
+            failed = failed or one_failed
+            print()
+        if len(servers) == 2:
+            (before_name, before), (after_name, after) = ratios.items()
+            print("× healthz, before → after: " + ", ".join(
+                f"{path} {before[path]:.2f} → {after[path]:.2f}" for path in pages))
         print("target (docs: ../shared/DESIGN.md): a lesson page serves at least 1/3 of /healthz's requests per second")
 
         if args.quiz_submit:

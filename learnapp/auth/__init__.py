@@ -1,10 +1,6 @@
 """Accounts: registration, login, password and e-mail changes, roles."""
 
 
-from learnapp.core.extension_points import add_staff_section
-from learnapp.core.i18n import _l
-
-
 def init_app(app):
     from learnapp.auth import cli, routes
     from learnapp.auth.session import init_login
@@ -13,5 +9,10 @@ def init_app(app):
     app.register_blueprint(routes.bp)
     app.register_blueprint(routes.admin_bp)
     app.cli.add_command(cli.users)
+
+    # In the staff area and on other domains' pages (core/extension_points.py).
+    from learnapp.core.extension_points import add_staff_section
+    from learnapp.core.i18n import _l
+
     add_staff_section(app, "admin.users", _l("Comptes"), order=90,
                       description=_l("Les comptes et leurs rôles (administrateurs)."))

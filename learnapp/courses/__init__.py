@@ -1,10 +1,6 @@
 """Courses: lessons about the territory written for children, teens and adults."""
 
 
-from learnapp.core.extension_points import add_staff_section
-from learnapp.core.i18n import _l
-
-
 def init_app(app):
     from learnapp.core import content_packs
     from learnapp.courses import authoring, cli, models, routes  # noqa: F401 (models: tables known to Alembic)
@@ -14,5 +10,10 @@ def init_app(app):
     app.register_blueprint(routes.bp)
     app.register_blueprint(authoring.bp)
     app.cli.add_command(cli.content)
+
+    # In the staff area and on other domains' pages (core/extension_points.py).
+    from learnapp.core.extension_points import add_staff_section
+    from learnapp.core.i18n import _l
+
     add_staff_section(app, "authoring.courses", _l("Rédaction des cours"), order=10,
                       description=_l("Écrire, relire et publier les cours et leurs leçons."))

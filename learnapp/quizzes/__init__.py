@@ -1,12 +1,10 @@
 """Quizzes: tiered, server-graded knowledge checks per course and age group."""
 
 
-from learnapp.core.extension_points import add_panel, add_staff_section
-from learnapp.core.i18n import _l
-
-
 def init_app(app):
     from learnapp.core import content_packs
+    from learnapp.core.extension_points import add_panel, add_staff_section
+    from learnapp.core.i18n import _l
     from learnapp.quizzes import loader, models, routes, staff  # noqa: F401 (models: tables known to Alembic)
     from learnapp.quizzes.gift_cli import quizzes as quizzes_commands
 
@@ -18,6 +16,8 @@ def init_app(app):
     # An answer post is refused past a small size before any other hook reads its form (CSRF does).
     app.before_request_funcs.setdefault(None, []).insert(0, routes.limit_answer_payload)
     app.cli.add_command(quizzes_commands)  # `learnapp quizzes import-gift`
+
+    # In the staff area and on other domains' pages (core/extension_points.py).
     add_panel(app, "course_page", "quizzes/_course_panel.html", order=10)
     add_staff_section(app, "quiz_staff.index", _l("Quiz (équipe)"), order=20,
                       description=_l("Banques de questions, import GIFT et statistiques par cours."))

@@ -23,7 +23,7 @@ def test_no_page_scrolls_sideways_on_a_phone(app, db, runner, page, make_user):
     log_in(page, admin)
 
     paths = [
-        "/", "/courses/", f"/courses/{course.slug}", f"/courses/{course.slug}/{lesson.slug}",
+        "/", "/office/", "/courses/", f"/courses/{course.slug}", f"/courses/{course.slug}/{lesson.slug}",
         f"/courses/{course.slug}/{lesson.slug}?audience=child", "/account", "/admin/users",
         "/office/mail/", "/office/courses/", f"/office/courses/{course.id}",
         f"/office/courses/{course.id}/lessons/{lesson.id}",
