@@ -69,12 +69,15 @@ def published_courses() -> list[Course]:
         select(Course).where(Course.published.is_(True)).order_by(Course.position, Course.title, Course.id)))
 
 
+# Built once, like _OUTLINE below: every course and lesson page looks its course up.
+_COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
+_PUBLISHED_COURSE_BY_SLUG = _COURSE_BY_SLUG.where(Course.published.is_(True))
+
+
 def find_course(slug: str, *, include_unpublished: bool) -> Course | None:
     """The course at ``slug``; an unpublished one only for those allowed to preview it."""
-    query = select(Course).where(Course.slug == slug)
-    if not include_unpublished:
-        query = query.where(Course.published.is_(True))
-    return db.session.scalar(query)
+    statement = _COURSE_BY_SLUG if include_unpublished else _PUBLISHED_COURSE_BY_SLUG
+    return db.session.scalar(statement, {"slug": slug})
 
 
 def _outline_statement():
