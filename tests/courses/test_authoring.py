@@ -552,7 +552,7 @@ class TestWithCsrf:
 
     def test_the_preview_needs_the_csrf_token(self, client, db, make_user, course):
         user = make_user("staff")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True))
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True))
         client.post("/login", data={"email": user.email, "password": "correct horse battery",
                                     "csrf_token": token.group(1)})
         url = f"{editor_url(course)}/preview"
