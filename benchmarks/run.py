@@ -130,12 +130,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", metavar="REF",
                         help="also serve the code at git REF (e.g. main) and measure it in the same passes: "
                              "before and after, side by side")
+    parser.add_argument("--instance", type=Path, metavar="DIR",
+                        help="copy this instance folder (already holding the demo, e.g. kept with --keep) "
+                             "instead of loading the demo")
     parser.add_argument("--quiz-submit", action="store_true", help="also run quiz_submit.py against the same server")
     args = parser.parse_args(argv)
 
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        server = dict(workers=args.workers, threads=args.server_threads, keep=args.keep)
+        server = dict(workers=args.workers, threads=args.server_threads, keep=args.keep, source=args.instance)
         scratch = stack.enter_context(Scratch(port=args.port, **server))
         servers = {"after (this tree)": scratch}
         if args.baseline:
