@@ -3,6 +3,8 @@
 
 def init_app(app):
     from learnapp.core import content_packs
+    from learnapp.core.extension_points import add_staff_section
+    from learnapp.core.i18n import _l
     from learnapp.courses import authoring, cli, models, routes  # noqa: F401 (models: tables known to Alembic)
 
     content_packs.register(app, "courses", order=10, load=cli.load_courses)
@@ -12,8 +14,5 @@ def init_app(app):
     app.cli.add_command(cli.content)
 
     # In the staff area and on other domains' pages (core/extension_points.py).
-    from learnapp.core.extension_points import add_staff_section
-    from learnapp.core.i18n import _l
-
     add_staff_section(app, "authoring.courses", _l("Rédaction des cours"), order=10,
                       description=_l("Écrire, relire et publier les cours et leurs leçons."))
