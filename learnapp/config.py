@@ -51,14 +51,49 @@ class Defaults:
     # X-Forwarded-For / X-Forwarded-Proto; 0 when the app is reached directly.
     TRUSTED_PROXIES = 0
 
+    # Where throttle counters live: memory:// on one host, redis://host:6379 with several
+    # (install the `redis` extra). Sign-in failures are counted there too.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
-    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    # Sign-in: failures slow down, they never lock out (docs/decisions.md, "Throttles").
+    # Per account and address together: 5 free failures, then 1, 2, 4 … s, at most 5 minutes.
+    LOGIN_PAIR_FREE_FAILURES = 5
+    LOGIN_PAIR_MAX_DELAY = 300
+    # Per account from anywhere: 20 free, then 1, 2, 4 … s, at most 15 minutes; a device that
+    # signed in to this account before (its signed cookie) is not slowed by this count.
+    LOGIN_ACCOUNT_FREE_FAILURES = 20
+    LOGIN_ACCOUNT_MAX_DELAY = 900
+    # Per address: a ceiling (then 429 until the window ends); a class of 30 typing
+    # passphrases wrong ten times each in a quarter of an hour stays under it.
+    LOGIN_ADDRESS_CEILING = 300  # failures per address …
+    LOGIN_ADDRESS_WINDOW = 15 * 60  # … in a 15-minute window
+    LOGIN_FAILURE_WINDOW = 24 * 3600  # seconds a failure count lasts from its first failure
+    KNOWN_DEVICE_COOKIE = "learnapp_device"
+    KNOWN_DEVICE_DAYS = 365
+    # Sign-up: per e-mail address (nobody fills a stranger's mailbox) and per network address.
+    REGISTER_LIMIT_PER_EMAIL = "3 per hour"
+    REGISTER_LIMIT_PER_ADDRESS = "60 per hour"
+    EMAIL_CONFIRM_MAX_AGE = 7 * 24 * 3600
     # Changing one's password or e-mail address (each asks for the current password).
     ACCOUNT_CHANGE_LIMIT = "10 per hour"
 
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset link stays valid
+
+    # Sessions (seconds). Ordinary accounts: ended after 2 hours without a request (14 days
+    # with "remember me"), 30 days after sign-in at most (the remember-me cookie's life).
+    # Staff and admins: 30 minutes idle, 12 hours at most (a working day), remembered or not.
+    SESSION_IDLE_TIMEOUT = 2 * 3600  # not remembered: a shared school computer
+    SESSION_REMEMBERED_IDLE_TIMEOUT = 14 * 24 * 3600
+    SESSION_ABSOLUTE_TIMEOUT = 30 * 24 * 3600
+    STAFF_SESSION_ROLES = ("staff", "admin")
+    STAFF_SESSION_IDLE_TIMEOUT = 30 * 60
+    STAFF_SESSION_ABSOLUTE_TIMEOUT = 12 * 3600
+    SESSION_TOUCH_INTERVAL = 60  # last-seen is written at most once a minute per session
+
+    # Display names that would pose as the office: refused as whole words, accents and case aside.
+    RESERVED_NAMES = ("admin", "administrateur", "administratrice", "administrator",
+                      "office de tourisme", "office du tourisme", "tourist office", "staff",
+                      "moderateur", "moderatrice", "moderator", "support", "webmaster")
     EMAIL_CHANGE_MAX_AGE = 24 * 3600
 
 

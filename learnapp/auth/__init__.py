@@ -1,11 +1,14 @@
-"""Accounts: registration, login, password and e-mail changes, roles."""
+"""Accounts: registration, sign-in sessions and throttles, password and e-mail changes, roles."""
 
 
 def init_app(app):
-    from learnapp.auth import cli, routes
+    from flask_limiter.errors import RateLimitExceeded
+
+    from learnapp.auth import cli, routes, throttle
     from learnapp.auth.session import init_login
 
     init_login(app)
+    app.register_error_handler(RateLimitExceeded, throttle.on_rate_limit_exceeded)
     app.register_blueprint(routes.bp)
     app.register_blueprint(routes.admin_bp)
     app.cli.add_command(cli.users)

@@ -1,3 +1,4 @@
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,6 +16,7 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
+    Optional,
     ValidationError,
 )
 
@@ -26,6 +28,13 @@ PASSWORD_MESSAGES = {
     "too_short": _l("Au moins %(n)s caractères.", n=rules.PASSWORD_MIN_LENGTH),
     "personal": _l("Le mot de passe ne doit pas contenir votre nom ou votre adresse."),
     "repetitive": _l("Le mot de passe est trop répétitif."),
+}
+
+NAME_MESSAGES = {
+    "invisible": _l("Ce nom contient des caractères invisibles ou de contrôle. Tapez-le simplement "
+                    "au clavier."),
+    "spaces": _l("Ce nom ne peut pas commencer ni finir par une espace."),
+    "reserved": _l("Ce nom est réservé à l'office de tourisme. Choisissez-en un autre."),
 }
 
 ROLE_LABELS = {
@@ -51,9 +60,41 @@ class StrongPassword:
             raise ValidationError(str(PASSWORD_MESSAGES[problems[0]]))
 
 
+class PersonName:
+    """Refuses names that hide characters or pose as the office (rules.name_problems)."""
+
+    def __call__(self, form, field):
+        problems = rules.name_problems(field.data or "", current_app.config["RESERVED_NAMES"])
+        if problems:
+            raise ValidationError(str(NAME_MESSAGES[problems[0]]))
+
+
 def strip(value):
     """Spaces around a name or an address are never meant (length limits count without them)."""
     return value.strip() if isinstance(value, str) else value
+
+
+def strip_spaces(value):
+    """Ordinary spaces around a name (a phone keyboard adds one) go silently; anything else that
+    draws nothing is refused by PersonName."""
+    return value.strip(" ") if isinstance(value, str) else value
+
+
+def _first_name():
+    return StringField(_l("Prénom"), validators=[DataRequired(), Length(min=1, max=80), PersonName()],
+                       filters=[strip_spaces], render_kw={"autocomplete": "given-name"})
+
+
+def _last_name():
+    return StringField(_l("Nom de famille ou son initiale"),
+                       validators=[Optional(), Length(max=80), PersonName()], filters=[strip_spaces],
+                       description=_l("Il figure sur vos certificats. Les autres ne voient que son "
+                                      "initiale, sauf si vous choisissez de le montrer."),
+                       render_kw={"autocomplete": "family-name"})
+
+
+def _name_shown():
+    return BooleanField(_l("Montrer mon nom de famille en entier (adultes seulement)"))
 
 
 def _new_password(label):
@@ -62,11 +103,8 @@ def _new_password(label):
 
 
 class RegisterForm(FlaskForm):
-    display_name = StringField(
-        _l("Prénom ou pseudonyme"), validators=[DataRequired(), Length(min=2, max=80)],
-        filters=[strip],
-        description=_l("C'est le nom que verront les autres. Pas besoin de votre nom complet."),
-        render_kw={"autocomplete": "nickname"})
+    first_name = _first_name()
+    last_name = _last_name()
     email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(), Email(), Length(max=254)],
                        filters=[strip], render_kw={"autocomplete": "email"})
     birth_year = IntegerField(
@@ -80,7 +118,7 @@ class RegisterForm(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
     def validate_password(self, field):
-        StrongPassword("email", "display_name")(self, field)
+        StrongPassword("email", "first_name")(self, field)
 
 
 class LoginForm(FlaskForm):
@@ -110,9 +148,9 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Prénom ou pseudonyme"),
-                               validators=[DataRequired(), Length(min=2, max=80)], filters=[strip],
-                               render_kw={"autocomplete": "nickname"})
+    first_name = _first_name()
+    last_name = _last_name()
+    show_full_name = _name_shown()
     # Each language named in itself, and marked so (a screen reader says "English" in English).
     locale = SelectField(_l("Langue"), choices=[SelectChoice("fr", "Français", render_kw={"lang": "fr"}),
                                                 SelectChoice("en", "English", render_kw={"lang": "en"})])

@@ -4,7 +4,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -13,7 +12,7 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, or_, select
 
-from learnapp.auth import services
+from learnapp.auth import rules, services, sessions, throttle
 from learnapp.auth.forms import (
     ROLE_LABELS,
     ChangeEmailForm,
@@ -48,8 +47,8 @@ TOKEN_MESSAGES = {
 }
 
 
-def _login_account_key() -> str:
-    return "login-account:" + services.normalise_email(request.form.get("email", ""))[:254]
+def _register_email_key() -> str:
+    return "register-email:" + services.normalise_email(request.form.get("email", ""))[:254]
 
 
 def _account_key() -> str:
@@ -60,71 +59,168 @@ def _account_key() -> str:
     return "account-anonymous:" + (request.remote_addr or "unknown")
 
 
-def _login_failed(response) -> bool:
-    return bool(g.get("login_failed"))
+def _sign_in(user: User, *, remember: bool) -> None:
+    """Open a server-side session record and point the cookies at it (the caller commits)."""
+    sessions.start(user, now=utcnow(), remember=remember,
+                   user_agent=request.headers.get("User-Agent", ""), address=request.remote_addr or "")
+    login_user(user, remember=remember)
 
 
 # Registration and sessions -------------------------------------------------------------------
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_EMAIL"], methods=["POST"],
+               key_func=_register_email_key)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("site.home"))
     form = RegisterForm()
     child = False
     if form.validate_on_submit():
+        now = utcnow()
         try:
             user = services.register(
-                display_name=form.display_name.data, email=form.email.data,
-                password=form.password.data, birth_year=form.birth_year.data, now=utcnow(),
-                locale=str(_current_locale()))
+                first_name=form.first_name.data, last_name=form.last_name.data or "",
+                name_shown=rules.NAME_INITIAL, email=form.email.data, password=form.password.data,
+                birth_year=form.birth_year.data, now=now, locale=str(_current_locale()))
         except services.AccountError as error:
             if error.code == "child":
                 child = True
             elif error.code == "email_taken":
-                form.email.errors.append(_("Cette adresse est déjà utilisée. Connectez-vous "
-                                           "ou demandez un nouveau mot de passe."))
+                # The same answer as a new sign-up; only the address's owner learns, by mail,
+                # that an account exists (with a reset link if it was them).
+                _mail_already_registered(services.find_by_email(form.email.data), now)
+                db.session.commit()
+                return _check_your_email(form.email.data)
             else:
                 form.birth_year.errors.append(_("Cette année de naissance n'est pas possible."))
         else:
+            _mail_confirmation(user, now)
             db.session.commit()
-            login_user(user)
-            flash(_("Bienvenue, %(name)s ! Votre compte est créé.", name=user.display_name),
-                  "success")
-            return redirect(url_for("site.home"))
+            return _check_your_email(user.email)
     status = 400 if form.errors else 200
     return render_template("auth/register.html", form=form, child=child), status
 
 
+def _check_your_email(email: str):
+    return render_template("auth/check_email.html", email=services.normalise_email(email))
+
+
+def _mail_confirmation(user: User, now) -> None:
+    token = services.address_confirmation_token(user, current_app.config["SECRET_KEY"])
+    mail.queue(user.email, _("Confirmez votre adresse"),
+               render_template("auth/mail/welcome.txt", user=user,
+                               link=_absolute("auth.confirm_address", token=token),
+                               days=current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 86400), now)
+
+
+def _mail_already_registered(user: User, now) -> None:
+    token = services.password_reset_token(user, current_app.config["SECRET_KEY"])
+    mail.queue(user.email, _("Un compte existe déjà pour cette adresse"),
+               render_template("auth/mail/already_registered.txt", user=user,
+                               link=_absolute("auth.reset_password", token=token),
+                               minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60), now)
+
+
+@bp.route("/account/confirm/<token>", methods=["GET", "POST"])
+@public
+def confirm_address(token: str):
+    # Opening the link only shows a button: mail scanners that follow links change nothing.
+    secret, max_age = current_app.config["SECRET_KEY"], current_app.config["EMAIL_CONFIRM_MAX_AGE"]
+    try:
+        if request.method == "GET":
+            user = services.check_address_confirmation(token, secret, max_age)
+            return render_template("auth/confirm_address.html", email=user.email)
+        services.confirm_address(token, secret, max_age, utcnow())
+    except services.AccountError as error:
+        fail(400, TOKEN_MESSAGES[error.code]())
+    db.session.commit()
+    flash(_("Votre adresse est confirmée. Merci !"), "success")
+    return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.post("/account/confirm/resend")
+@login_required
+@limiter.limit(lambda: current_app.config["ACCOUNT_CHANGE_LIMIT"], key_func=_account_key)
+def resend_confirmation():
+    if current_user.email and not current_user.email_confirmed:
+        _mail_confirmation(current_user, utcnow())
+        db.session.commit()
+    flash(_("Un nouveau lien de confirmation vient d'être envoyé à %(email)s.",
+            email=current_user.email or ""), "info")
+    return redirect(url_for("auth.account"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_login_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_login_account_key, deduct_when=_login_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("site.home"))
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data, utcnow())
+        email, address = services.normalise_email(form.email.data), request.remote_addr or ""
+        known = throttle.is_known_device(email)
+        wait = throttle.wait_before_trying(email, address, known_device=known)
+        if wait:
+            raise throttle.too_many(wait)
+        user = services.authenticate(email, form.password.data, utcnow())
         if user is not None:
+            throttle.record_success(email, address)
+            _sign_in(user, remember=form.remember.data)
             db.session.commit()
-            login_user(user, remember=form.remember.data)
             flash(_("Vous êtes connecté."), "success")
-            return redirect(safe_next_url(request.args.get("next"), url_for("site.home")))
+            response = redirect(safe_next_url(request.args.get("next"), url_for("site.home")))
+            throttle.remember_device(response, email)
+            return response
+        throttle.record_failure(email, address)
         failed = True
-        g.login_failed = True
     return render_template("auth/login.html", form=form, failed=failed), (401 if failed else 200)
 
 
 @bp.post("/logout")
 @public
 def logout():
+    if current_user.is_authenticated and current_user.current_session is not None:
+        sessions.end(current_user.current_session, utcnow())
+        db.session.commit()
     logout_user()
     flash(_("Vous êtes déconnecté. À bientôt !"), "info")
+    return redirect(url_for("site.home"))
+
+
+@bp.get("/account/sessions")
+@login_required
+def sessions_page():
+    return render_template("auth/sessions.html", records=sessions.active(current_user),
+                           current_id=current_user.current_session.id)
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    record = sessions.own_session(current_user, session_id) or fail(
+        404, _("Cette connexion n'existe pas ou est déjà terminée."))
+    ending_this_one = record.id == current_user.current_session.id
+    sessions.end(record, utcnow())
+    db.session.commit()
+    if ending_this_one:
+        logout_user()
+        flash(_("Vous êtes déconnecté. À bientôt !"), "info")
+        return redirect(url_for("site.home"))
+    flash(_("Cette connexion est terminée."), "success")
+    return redirect(url_for("auth.sessions_page"))
+
+
+@bp.post("/account/sessions/end-all")
+@login_required
+def end_all_sessions():
+    sessions.end_all(current_user, utcnow())
+    db.session.commit()
+    logout_user()
+    flash(_("Vous êtes déconnecté sur tous vos appareils."), "info")
     return redirect(url_for("site.home"))
 
 
@@ -162,7 +258,7 @@ def reset_password(token: str):
         fail(400, TOKEN_MESSAGES[error.code]())
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        user.set_password(form.password.data)
+        services.change_password(user, form.password.data, utcnow(), keep_session_id=None)
         db.session.commit()
         logout_user()
         flash(_("Votre mot de passe est changé. Connectez-vous avec le nouveau."), "success")
@@ -175,16 +271,21 @@ def reset_password(token: str):
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    form = ProfileForm(obj=current_user)
+    form = ProfileForm(obj=current_user, show_full_name=current_user.name_shown == rules.NAME_FULL)
+    now = utcnow()
+    age_group = current_user.age_group(now)
     if form.validate_on_submit():
-        current_user.display_name = form.display_name.data.strip()
+        services.set_names(current_user, form.first_name.data, form.last_name.data or "",
+                           rules.NAME_FULL if form.show_full_name.data else rules.NAME_INITIAL,
+                           now=now)
         current_user.locale = form.locale.data
         db.session.commit()
         flash(_("Vos informations sont enregistrées."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form,
-                           age_group_label=age_groups.in_sentence()[current_user.age_group(utcnow())],
-                           role_labels=ROLE_LABELS), (400 if form.errors else 200)
+    return render_template("auth/account.html", form=form, age_group=age_group,
+                           age_group_label=age_groups.in_sentence()[age_group],
+                           role_labels=ROLE_LABELS, session_count=len(sessions.active(current_user))), (
+        400 if form.errors else 200)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -197,11 +298,10 @@ def change_password():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append(_("Ce n'est pas votre mot de passe actuel."))
         else:
-            current_user.set_password(form.password.data)
-            db.session.commit()
             # This session stays (remembered on this device if it was); the others end.
-            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            login_user(current_user._get_current_object(), remember=remembered)
+            services.change_password(current_user, form.password.data, utcnow(),
+                                     keep_session_id=current_user.current_session.id)
+            db.session.commit()
             flash(_("Votre mot de passe est changé."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form), (400 if form.errors else 200)
@@ -241,7 +341,7 @@ def confirm_email(token: str):
         if request.method == "GET":
             _user, new_email = services.check_email_change(token, secret, max_age)
             return render_template("auth/confirm_email.html", new_email=new_email)
-        services.apply_email_change(token, secret, max_age)
+        services.apply_email_change(token, secret, max_age, utcnow())
     except services.AccountError as error:
         fail(400, TOKEN_MESSAGES[error.code]())
     db.session.commit()

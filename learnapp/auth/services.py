@@ -10,13 +10,14 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from learnapp.auth import rules
+from learnapp.auth import rules, sessions
 from learnapp.auth.models import AuditEntry, User, UserRole
 from learnapp.core.access import ROLES
 from learnapp.extensions import db
 
 RESET_SALT = "learnapp.password-reset"
 EMAIL_SALT = "learnapp.email-change"
+CONFIRM_SALT = "learnapp.address-confirm"
 
 
 class AccountError(ValueError):
@@ -42,15 +43,24 @@ def email_taken(email: str, *, except_user: User | None = None) -> bool:
     return db.session.scalar(query) > 0
 
 
-def create_user(*, display_name: str, email: str | None, password: str, birth_year: int,
-                roles: tuple[str, ...] = ("learner",), now: datetime,
-                locale: str | None = None) -> User:
+def create_user(*, email: str | None, password: str, birth_year: int, now: datetime,
+                display_name: str | None = None, first_name: str | None = None,
+                last_name: str = "", name_shown: str = rules.NAME_INITIAL,
+                roles: tuple[str, ...] = ("learner",), locale: str | None = None,
+                email_confirmed: bool = True) -> User:
+    """An account; ``email_confirmed`` is False only for self sign-up (an admin, the CLI or a
+    teacher vouches for the accounts they make). Give first/last names, or a display name
+    (split at its first space) as older callers do."""
     if email is not None:
         email = normalise_email(email)
         if email_taken(email):
             raise AccountError("email_taken")
-    user = User(display_name=display_name.strip(), email=email, birth_year=birth_year,
-                locale=locale, created_at=now)
+    if first_name is None:
+        first_name, _, last_name = (display_name or "").strip().partition(" ")
+        name_shown = rules.NAME_FULL  # what they typed is what others see
+    user = User(email=email, birth_year=birth_year, locale=locale, created_at=now,
+                email_confirmed_at=now if email_confirmed and email else None)
+    set_names(user, first_name, last_name, name_shown, now=now)
     user.set_password(password)
     db.session.add(user)
     for role in roles:
@@ -59,15 +69,47 @@ def create_user(*, display_name: str, email: str | None, password: str, birth_ye
     return user
 
 
-def register(*, display_name: str, email: str, password: str, birth_year: int,
-             now: datetime, locale: str | None = None) -> User:
+def set_names(user: User, first_name: str, last_name: str, name_shown: str, *, now: datetime) -> None:
+    user.first_name, user.last_name = first_name.strip()[:80], last_name.strip()[:80]
+    user.name_shown = name_shown if name_shown in rules.NAME_RULES else rules.NAME_INITIAL
+    user.display_name = user.public_name_at(now)[:80]
+
+
+def register(*, first_name: str, last_name: str, name_shown: str, email: str, password: str,
+             birth_year: int, now: datetime, locale: str | None = None) -> User:
+    """A self sign-up, unconfirmed until its link is opened. An address already in use raises
+    AccountError("email_taken") after as much work as a real sign-up (the view answers both
+    alike and mails the owner instead)."""
     today = now.date()
     if not rules.birth_year_is_plausible(birth_year, today):
         raise AccountError("birth_year")
     if not rules.may_self_register(birth_year, today):
         raise AccountError("child")
-    return create_user(display_name=display_name, email=email, password=password,
-                       birth_year=birth_year, now=now, locale=locale)
+    if email_taken(email):
+        generate_password_hash(password)  # the hash a new account costs, so timing says nothing
+        raise AccountError("email_taken")
+    return create_user(first_name=first_name, last_name=last_name, name_shown=name_shown,
+                       email=email, password=password, birth_year=birth_year, now=now,
+                       locale=locale, email_confirmed=False)
+
+
+def check_may_take_part(user: User) -> None:
+    """For the domains to come (bookings, certificates, ambassadors): raise unless the account
+    has proved its address (see rules.may_take_part)."""
+    if not rules.may_take_part(email=user.email, email_confirmed_at=user.email_confirmed_at):
+        raise AccountError("email_unconfirmed")
+
+
+def change_password(user: User, password: str, now: datetime, *, keep_session_id: int | None) -> None:
+    """Every other session ends: whoever else held one may have known the old password."""
+    user.set_password(password)
+    sessions.end_all(user, now, except_id=keep_session_id)
+
+
+def deactivate(user: User, *, actor: User | None, now: datetime) -> None:
+    user.is_active_account = False
+    sessions.end_all(user, now)
+    audit(actor, "account.deactivate", f"user:{user.id}", "", now)
 
 
 @cache
@@ -104,6 +146,8 @@ def remove_role(user: User, role: str, *, actor: User, now: datetime) -> bool:
     for held in list(user.roles):
         if held.name == role:
             user.roles.remove(held)
+            # Its sessions end at once: a new sign-in gets only what the account holds now.
+            sessions.end_all(user, now)
             audit(actor, "role.remove", f"user:{user.id}", role, now)
             return True
     return False
@@ -163,7 +207,32 @@ def check_email_change(token: str, secret_key: str, max_age: int) -> tuple[User,
     return user, data["e"]
 
 
-def apply_email_change(token: str, secret_key: str, max_age: int) -> User:
+def apply_email_change(token: str, secret_key: str, max_age: int, now: datetime) -> User:
     user, new_email = check_email_change(token, secret_key, max_age)
     user.email = new_email
+    user.email_confirmed_at = now
+    return user
+
+
+def address_confirmation_token(user: User, secret_key: str) -> str:
+    return _serializer(secret_key, CONFIRM_SALT).dumps({"u": user.id, "e": user.email})
+
+
+def check_address_confirmation(token: str, secret_key: str, max_age: int) -> User:
+    """The account a sign-up confirmation link is for; single-use: once confirmed, "used"."""
+    try:
+        data = _serializer(secret_key, CONFIRM_SALT).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise AccountError("expired") from error
+    except BadSignature as error:
+        raise AccountError("invalid") from error
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or user.email != data.get("e") or user.email_confirmed_at is not None:
+        raise AccountError("used")
+    return user
+
+
+def confirm_address(token: str, secret_key: str, max_age: int, now: datetime) -> User:
+    user = check_address_confirmation(token, secret_key, max_age)
+    user.email_confirmed_at = now
     return user
