@@ -81,7 +81,7 @@ def strip_spaces(value):
 
 
 def _first_name():
-    return StringField(_l("Prénom"), validators=[DataRequired(), Length(min=1, max=80), PersonName()],
+    return StringField(_l("Prénom"), validators=[DataRequired(), Length(min=2, max=80), PersonName()],
                        filters=[strip_spaces], render_kw={"autocomplete": "given-name"})
 
 

@@ -299,9 +299,12 @@ def change_password():
             form.current_password.errors.append(_("Ce n'est pas votre mot de passe actuel."))
         else:
             # This session stays (remembered on this device if it was); the others end.
+            record = current_user.current_session
             services.change_password(current_user, form.password.data, utcnow(),
-                                     keep_session_id=current_user.current_session.id)
+                                     keep_session_id=record.id)
             db.session.commit()
+            # The cookies carry the password's fingerprint: give them the new one.
+            login_user(current_user._get_current_object(), remember=record.remember)
             flash(_("Votre mot de passe est changé."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form), (400 if form.errors else 200)

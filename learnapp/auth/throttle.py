@@ -143,8 +143,9 @@ def remember_device(response, email: str) -> None:
 # 429 answers: Retry-After, and the wait in words, in the reader's language.
 
 def try_again_message(seconds: int) -> str:
-    return _("Trop de tentatives. Réessayez dans %(wait)s (à %(time)s).",
-             wait=format_timedelta(timedelta(seconds=seconds), threshold=1.0, format="long"),
+    # "dans 2 minutes" / "in 2 minutes", then the clock time in the reader's time zone.
+    return _("Trop de tentatives. Réessayez %(wait)s (à %(time)s).",
+             wait=format_timedelta(timedelta(seconds=seconds), threshold=1.0, add_direction=True),
              time=format_datetime(utcnow() + timedelta(seconds=seconds), "HH:mm:ss"))
 
 

@@ -27,7 +27,7 @@ def fastest_login(client, email: str, tries: int = 3) -> float:
 
 def test_login_takes_as_long_for_an_unknown_address_as_for_a_wrong_password(app, client,
                                                                              make_user):
-    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "100 per 15 minutes"
+    app.config["LOGIN_ADDRESS_CEILING"] = 100
     user = make_user()
     known = fastest_login(client, user.email)
     unknown = fastest_login(client, "nobody-here@example.org")
@@ -125,7 +125,7 @@ def test_profile_refuses_a_name_too_short_once_trimmed_or_too_long(client, db, m
                                                                    name):
     user = make_user(name="Camille")
     login(user)
-    response = client.post("/account", data={"display_name": name, "locale": "fr"})
+    response = client.post("/account", data={"first_name": name, "locale": "fr"})
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
     db.session.refresh(user)
@@ -135,7 +135,7 @@ def test_profile_refuses_a_name_too_short_once_trimmed_or_too_long(client, db, m
 def test_profile_refuses_an_unknown_language(client, db, make_user, login):
     user = make_user()
     login(user)
-    response = client.post("/account", data={"display_name": "Camille", "locale": "xx"})
+    response = client.post("/account", data={"first_name": "Camille", "locale": "xx"})
     assert response.status_code == 400
     db.session.refresh(user)
     assert user.locale != "xx"
@@ -143,7 +143,7 @@ def test_profile_refuses_an_unknown_language(client, db, make_user, login):
 
 def test_registration_trims_the_name_before_checking_its_length(client, db):
     response = client.post("/register", data={
-        "display_name": "  L  ", "email": "l@example.org", "birth_year": "1990",
+        "first_name": "  L  ", "email": "l@example.org", "birth_year": "1990",
         "password": "une phrase assez longue", "password_confirm": "une phrase assez longue"})
     assert response.status_code == 400
     assert count(db, User) == 0
@@ -152,7 +152,7 @@ def test_registration_trims_the_name_before_checking_its_length(client, db):
 @pytest.mark.parametrize("year", ["99999999999999999999", "-5", "1990.5", "1 990", ""])
 def test_registration_refuses_odd_birth_years(client, db, year):
     response = client.post("/register", data={
-        "display_name": "Camille", "email": "c@example.org", "birth_year": year,
+        "first_name": "Camille", "email": "c@example.org", "birth_year": year,
         "password": "une phrase assez longue", "password_confirm": "une phrase assez longue"})
     assert response.status_code == 400
     assert count(db, User) == 0

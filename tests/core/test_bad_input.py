@@ -12,7 +12,7 @@ from learnapp.core.urls import MAX_ID, safe_next_url
 from learnapp.extensions import db as _db
 from tests.conftest import TEST_PASSWORD
 
-REGISTRATION = {"display_name": "Camille", "email": "camille@example.org", "birth_year": "1990",
+REGISTRATION = {"first_name": "Camille", "email": "camille@example.org", "birth_year": "1990",
                 "password": "une phrase assez longue", "password_confirm": "une phrase assez longue"}
 
 
@@ -94,7 +94,7 @@ def test_a_json_body_with_the_csrf_header_is_refused_too(app, db):
     assert response.status_code == 415
 
 
-@pytest.mark.parametrize("field", ["display_name", "email", "password"])
+@pytest.mark.parametrize("field", ["first_name", "email", "password"])
 def test_a_nul_character_in_a_form_is_refused_and_nothing_is_written(client, db, field):
     response = client.post("/register", data={**REGISTRATION, field: "ab\x00cdefghijkl"},
                            headers={"Accept-Language": "en"})
@@ -121,7 +121,7 @@ def test_a_nul_character_in_the_url_is_refused(client, make_user, login, url, st
 def test_a_nul_character_in_an_uploaded_file_name_is_refused(client, make_user, login):
     login(make_user())
     response = client.post("/account", content_type="multipart/form-data",
-                           data={"display_name": "Camille", "locale": "fr",
+                           data={"first_name": "Camille", "locale": "fr",
                                  "file": (io.BytesIO(b"x"), "photo\x00.png")})
     assert response.status_code == 400
 
@@ -143,7 +143,7 @@ def test_405_says_which_methods_are_allowed(client):
 @pytest.mark.parametrize("language, text", [("fr", "Envoi trop volumineux"), ("en", "Upload too large")])
 def test_413_in_both_languages(app, client, language, text):
     app.config["MAX_CONTENT_LENGTH"] = 1024
-    response = client.post("/register", data={"display_name": "x" * 5000},
+    response = client.post("/register", data={"first_name": "x" * 5000},
                            headers={"Accept-Language": language})
     assert response.status_code == 413
     assert text in response.get_data(as_text=True)
@@ -209,7 +209,7 @@ def test_hsts_only_when_served_over_https_in_production(app, client):
 
 def test_without_a_trusted_proxy_a_forged_forwarded_address_does_not_escape_the_limit(
         app, client, make_user):
-    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per 15 minutes"
+    app.config["LOGIN_ADDRESS_CEILING"] = 3
     people = [make_user() for _ in range(4)]
     for number, user in enumerate(people[:3]):
         client.post("/login", data={"email": user.email, "password": "wrong one!"},

@@ -8,7 +8,7 @@ from tests.conftest import TEST_PASSWORD
 
 @pytest.fixture
 def app_config(app_config):
-    return {**app_config, "TRUSTED_PROXIES": 1, "LOGIN_LIMIT_PER_ADDRESS": "3 per 15 minutes"}
+    return {**app_config, "TRUSTED_PROXIES": 1, "LOGIN_ADDRESS_CEILING": 3}
 
 
 def attempt(client, user, address, password="wrong one!"):  # noqa: S107
