@@ -78,6 +78,9 @@ class Defaults:
     ACCOUNT_CHANGE_LIMIT = "10 per hour"
 
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset link stays valid
+    # "Forgot password" answers this long after the request began, account or not (the work
+    # itself takes 15-60 ms on a busy host); see docs/decisions.md for the measurement.
+    FORGOT_PASSWORD_ANSWER_SECONDS = 0.25
 
     # Sessions (seconds). Ordinary accounts: ended after 2 hours without a request (14 days
     # with "remember me"), 30 days after sign-in at most (the remember-me cookie's life).

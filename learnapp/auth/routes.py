@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 from flask import (
     Blueprint,
     current_app,
@@ -230,6 +232,7 @@ def end_all_sessions():
 @public
 @limiter.limit("10 per hour", methods=["POST"])
 def forgot_password():
+    started = time.perf_counter()
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = services.find_by_email(form.email.data)
@@ -241,11 +244,20 @@ def forgot_password():
                                        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60),
                        utcnow())
             db.session.commit()
-        # The same answer whether or not the address has an account: no account discovery.
+        # The same answer, in the same time, whether or not the address has an account: the
+        # answer waits until a fixed time after the request began (longer than the work takes),
+        # so neither the words nor the clock tell who has an account.
+        _wait_until(started + current_app.config["FORGOT_PASSWORD_ANSWER_SECONDS"])
         flash(_("Si un compte existe pour cette adresse, un lien vient de lui être envoyé."),
               "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form), (400 if form.errors else 200)
+
+
+def _wait_until(moment: float) -> None:
+    left = moment - time.perf_counter()
+    if left > 0:
+        time.sleep(left)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
