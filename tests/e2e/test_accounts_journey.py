@@ -1,4 +1,7 @@
-"""Register → log in → switch to English → log out, in a real browser, checked by axe-core."""
+"""Register → confirm the address → log in → switch to English → sessions → log out, in a real
+browser, checked by axe-core."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -6,7 +9,17 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 
-def test_register_login_english_logout(page, assert_accessible):
+def confirmation_path(db, email):
+    from sqlalchemy import select
+
+    from learnapp.mail.models import OutboxMessage
+
+    db.session.expire_all()
+    body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.recipient == email)).one()
+    return re.search(r"https?://[^/\s]+(/account/confirm/\S+)", body).group(1)
+
+
+def test_register_login_english_logout(page, db, assert_accessible):
     page.goto("/")
     assert_accessible(page)
     page.get_by_role("link", name="Créer un compte").first.click()
@@ -14,7 +27,7 @@ def test_register_login_english_logout(page, assert_accessible):
     assert_accessible(page)
 
     # A mistake first: the form says what is wrong, tied to the field.
-    page.get_by_label("Prénom ou pseudonyme").fill("Maëlle")
+    page.get_by_label("Prénom", exact=True).fill("Maëlle")
     page.get_by_label("Adresse e-mail").fill("maelle@example.org")
     page.get_by_label("Année de naissance").fill("1992")
     page.get_by_label("Mot de passe", exact=True).fill("court")
@@ -27,12 +40,14 @@ def test_register_login_english_logout(page, assert_accessible):
     page.get_by_label("Mot de passe", exact=True).fill("la marée monte vite")
     page.get_by_label("Confirmez le mot de passe").fill("la marée monte vite")
     page.get_by_role("button", name="Créer mon compte").click()
-    expect(page.get_by_text("Bienvenue, Maëlle")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vérifiez votre messagerie")
+    assert_accessible(page)
 
-    page.get_by_role("button", name="Se déconnecter").click()
-    expect(page.get_by_text("Vous êtes déconnecté")).to_be_visible()
-
-    page.get_by_role("link", name="Se connecter").first.click()
+    # The link from the mail shows a button; pressing it confirms the address.
+    page.goto(confirmation_path(db, "maelle@example.org"))
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer mon adresse").click()
+    expect(page.get_by_text("Votre adresse est confirmée")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Adresse e-mail").fill("maelle@example.org")
     page.get_by_label("Mot de passe").fill("la marée monte vite")
@@ -44,6 +59,9 @@ def test_register_login_english_logout(page, assert_accessible):
     expect(page.get_by_role("link", name="My account")).to_be_visible()
     page.get_by_role("link", name="My account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My account")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("My sessions")).click()
+    expect(page.get_by_text("(this device)")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Log out").click()
@@ -65,7 +83,7 @@ def test_keyboard_user_reaches_the_content_with_the_skip_link(page):
 
 def test_a_child_is_sent_to_their_class_kindly(page, assert_accessible):
     page.goto("/register")
-    page.get_by_label("Prénom ou pseudonyme").fill("Tom")
+    page.get_by_label("Prénom", exact=True).fill("Tom")
     page.get_by_label("Adresse e-mail").fill("tom@example.org")
     page.get_by_label("Année de naissance").fill("2017")
     page.get_by_label("Mot de passe", exact=True).fill("mon chat est roux")
@@ -83,6 +101,7 @@ FOUNDATION_PAGES = [
     ("/account", "admin"),
     ("/account/password", "admin"),
     ("/account/email", "admin"),
+    ("/account/sessions", "admin"),
     ("/admin/users", "admin"),
     ("/admin/users/{user_id}", "admin"),
     ("/office/mail/", "admin"),
