@@ -108,3 +108,40 @@ def test_a_signed_in_language_switch_needs_the_token(client, db, make_user):
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.locale == "en"
+
+
+def sign_in_with_token(client, user):
+    token = token_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"email": user.email, "password": "correct horse battery",
+                                "csrf_token": token})
+
+
+def test_forged_posts_cannot_end_sessions(app, client, db, make_user):
+    from sqlalchemy import select
+
+    from learnapp.auth.models import UserSession
+
+    user = make_user()
+    phone = app.test_client()
+    sign_in_with_token(phone, user)
+    sign_in_with_token(client, user)
+    phone_session = db.session.scalars(select(UserSession).order_by(UserSession.id)).first()
+    for path in (f"/account/sessions/{phone_session.id}/end", "/account/sessions/end-all",
+                 "/account/confirm/resend"):
+        assert client.post(path).status_code == 400, path
+    assert phone.get("/account").status_code == 200
+    assert client.get("/account").status_code == 200
+    db.session.refresh(phone_session)
+    assert phone_session.ended_at is None
+
+
+def test_a_forged_confirmation_post_confirms_nothing(client, db):
+    from learnapp.auth import services
+
+    token = token_from(client.get("/register").get_data(as_text=True))
+    client.post("/register", data=registration(csrf_token=token))
+    user = db.session.query(User).one()
+    link = services.address_confirmation_token(user, "test-secret-key-not-for-production")
+    assert client.post(f"/account/confirm/{link}").status_code == 400
+    db.session.refresh(user)
+    assert user.email_confirmed_at is None
