@@ -85,6 +85,8 @@ class User(UserMixin, TimestampMixin, db.Model):
         return age_groups.group_on(self.birth_year, when)
 
     def public_name_at(self, when: datetime | date) -> str:
+        if not self.first_name:  # an account made without names (older code, a bare User(...))
+            return self.display_name
         return rules.public_name(self.first_name, self.last_name, self.name_shown,
                                  minor=self.age_group(when) != age_groups.ADULT)
 
@@ -96,7 +98,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def full_name(self) -> str:
         """The name a certificate is made out to."""
-        return rules.full_name(self.first_name, self.last_name)
+        return rules.full_name(self.first_name, self.last_name) or self.display_name
 
     @property
     def email_confirmed(self) -> bool:

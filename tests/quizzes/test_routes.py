@@ -213,6 +213,12 @@ def sign_in(client, user):
     if user.email:
         client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
     else:  # children have no e-mail and sign in through their class: open the session directly
+        from learnapp.auth import sessions
+        from learnapp.db import utcnow
+        from learnapp.extensions import db
+
+        sessions.start(user, now=utcnow(), remember=False, user_agent="", address="")
+        db.session.commit()
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
