@@ -1,0 +1,46 @@
+"""What the visits domain asks of accounts, in one place (the seam to auth and schools).
+
+Age groups come from the accounts' rules; whether an e-mail address is confirmed, from the
+account when it knows (issue 8 adds it), otherwise it is taken as confirmed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from learnapp.auth import rules as account_rules
+
+AGE_GROUPS = account_rules.AGE_GROUPS
+STAFF_ROLES = frozenset({"staff", "admin"})
+
+
+def user_age_group(user, now: datetime) -> str:
+    return account_rules.age_group(user.birth_year, now.date())
+
+
+def email_confirmed(user) -> bool:
+    confirmed = getattr(user, "email_confirmed", None)
+    if confirmed is None:
+        return True
+    return bool(confirmed() if callable(confirmed) else confirmed)
+
+
+def is_staff(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and STAFF_ROLES & set(user.role_names))
+
+
+def guide_id_of(session) -> int | None:
+    return session.guide_id if session.guide_id is not None else session.visit.guide_id
+
+
+def may_run(user, session) -> bool:
+    """Staff, or the guide leading this session, may see and mark its roster."""
+    if is_staff(user):
+        return True
+    return user.has_role("guide") and guide_id_of(session) == user.id
+
+
+def may_edit_visit(user, visit) -> bool:
+    if is_staff(user):
+        return True
+    return user.has_role("guide") and visit.guide_id == user.id

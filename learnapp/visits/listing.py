@@ -1,0 +1,98 @@
+"""What the visit pages list: upcoming sessions with their free seats and waitlist, in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import String, cast, func, select
+
+from learnapp.core.pagination import Page, page_number
+from learnapp.extensions import db
+from learnapp.visits import rules
+from learnapp.visits.models import Booking, Visit, VisitSession
+
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class SessionCard:
+    session: VisitSession
+    visit: Visit
+    waiting: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.session.capacity - self.session.taken)
+
+
+def _waiting_counts():
+    return (select(Booking.session_id, func.count().label("waiting"))
+            .where(Booking.status == rules.WAITLISTED).group_by(Booking.session_id).subquery())
+
+
+def upcoming(now: datetime, *, month: str | None = None, audience: str | None = None,
+             free_only: bool = False, raw_page: str | None = None, per_page: int = PER_PAGE) -> Page:
+    waiting = _waiting_counts()
+    query = (select(VisitSession, Visit, func.coalesce(waiting.c.waiting, 0))
+             .join(Visit, VisitSession.visit_id == Visit.id)
+             .outerjoin(waiting, waiting.c.session_id == VisitSession.id)
+             .where(VisitSession.starts_at > now, VisitSession.status == rules.SCHEDULED))
+    if month:
+        bounds = rules.month_bounds(month)
+        if bounds:
+            query = query.where(VisitSession.starts_at >= bounds[0], VisitSession.starts_at < bounds[1])
+    if audience:
+        # JSON lists are stored as text on SQLite and PostgreSQL alike: '["teen", "adult"]'.
+        query = query.where(cast(Visit.audiences, String).like(f'%"{audience}"%'))
+    if free_only:
+        query = query.where(VisitSession.taken < VisitSession.capacity)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    number = page_number(raw_page)
+    rows = db.session.execute(query.order_by(VisitSession.starts_at, VisitSession.id)
+                              .limit(per_page).offset((number - 1) * per_page)).all()
+    items = [SessionCard(session, visit, count) for session, visit, count in rows]
+    return Page(items=items, number=number, per_page=per_page, total=total)
+
+
+def months_ahead(now: datetime, count: int = 12) -> list[str]:
+    local = rules.local(now)
+    year, month = local.year, local.month
+    out = []
+    for _ in range(count):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def staff_sessions(*, since: datetime, guide_id: int | None = None, raw_page: str | None = None) -> Page:
+    """Sessions from ``since`` on (staff: all; a guide: theirs), with the waitlist length."""
+    waiting = _waiting_counts()
+    query = (select(VisitSession, Visit, func.coalesce(waiting.c.waiting, 0))
+             .join(Visit, VisitSession.visit_id == Visit.id)
+             .outerjoin(waiting, waiting.c.session_id == VisitSession.id)
+             .where(VisitSession.starts_at >= since))
+    if guide_id is not None:
+        query = query.where(func.coalesce(VisitSession.guide_id, Visit.guide_id) == guide_id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    number = page_number(raw_page)
+    rows = db.session.execute(query.order_by(VisitSession.starts_at, VisitSession.id)
+                              .limit(PER_PAGE).offset((number - 1) * PER_PAGE)).all()
+    return Page(items=[SessionCard(s, v, w) for s, v, w in rows], number=number, per_page=PER_PAGE, total=total)
+
+
+def visit_rates(guide_id: int | None = None) -> list[tuple[Visit, int, int, int]]:
+    """Per visit: (visit, people marked attended, people marked no-show)."""
+    from learnapp.visits.models import Attendance
+
+    query = (select(Visit,
+                    func.count(Attendance.id).filter(Attendance.attended.is_(True)),
+                    func.count(Attendance.id).filter(Attendance.attended.is_(False)))
+             .select_from(Visit)
+             .outerjoin(VisitSession, VisitSession.visit_id == Visit.id)
+             .outerjoin(Booking, (Booking.session_id == VisitSession.id) & (Booking.status == rules.CONFIRMED))
+             .outerjoin(Attendance, Attendance.booking_id == Booking.id)
+             .group_by(Visit.id).order_by(Visit.title))
+    if guide_id is not None:
+        query = query.where(Visit.guide_id == guide_id)
+    return [(visit, attended, no_show) for visit, attended, no_show in db.session.execute(query).all()]
