@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -31,8 +32,20 @@ LANGUAGE_LABELS = {"fr": _l("Français"), "en": _l("Anglais")}
 WHOLE_NUMBER = _l("Indiquez un nombre entier.")
 
 
+class WholeNumberField(IntegerField):
+    """An integer field whose "not a number" message is ours, in the reader's language."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = int(valuelist[0])
+            except ValueError:
+                self.data = None
+                raise ValueError(str(WHOLE_NUMBER)) from None
+
+
 class BookingForm(FlaskForm):
-    seats = IntegerField(
+    seats = WholeNumberField(
         _l("Nombre de places"), default=1,
         description=_l("Vous compris ; %(max)s au plus par réservation.", max=rules.MAX_SEATS_PER_BOOKING),
         validators=[InputRequired(WHOLE_NUMBER)])
@@ -56,7 +69,8 @@ class FilterForm(FlaskForm):
     month = SelectField(_l("Mois"), choices=[], validate_choice=True, validators=[Optional()])
     audience = SelectField(
         _l("Public"), validators=[Optional()], validate_choice=True,
-        choices=[("", _l("Tous les publics"))] + [(code, AUDIENCE_LABELS[code]) for code in AGE_GROUPS])
+        choices=[SelectChoice("", _l("Tous les publics"))]
+        + [SelectChoice(code, AUDIENCE_LABELS[code]) for code in AGE_GROUPS])
     free = BooleanField(_l("Seulement les séances avec des places libres"))
 
 
@@ -76,39 +90,40 @@ class VisitForm(FlaskForm):
     map_url = StringField(_l("Lien vers un plan (facultatif)"), validators=[
         Optional(), Length(max=500),
         Regexp(r"^https?://", message=_l("Un lien commençant par https:// ou http://."))])
-    duration_minutes = IntegerField(_l("Durée (minutes)"), default=90, validators=[
+    duration_minutes = WholeNumberField(_l("Durée (minutes)"), default=90, validators=[
         InputRequired(WHOLE_NUMBER), NumberRange(min=10, max=24 * 60, message=_l("De 10 à 1440 minutes."))])
     accessibility = TextAreaField(_l("Accessibilité"), validators=[Optional(), Length(max=2000)])
-    audiences = MultiCheckboxField(_l("Publics"), choices=[(c, AUDIENCE_LABELS[c]) for c in AGE_GROUPS],
+    audiences = MultiCheckboxField(_l("Publics"), choices=[SelectChoice(c, AUDIENCE_LABELS[c]) for c in AGE_GROUPS],
                                    default=["teen", "adult"],
                                    validators=[InputRequired(_l("Choisissez au moins un public."))])
     school_groups = BooleanField(_l("Ouverte aux groupes scolaires"))
-    language = SelectField(_l("Langue de la visite"), choices=list(LANGUAGE_LABELS.items()), default="fr")
+    language = SelectField(_l("Langue de la visite"), default="fr",
+                           choices=[SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()])
     guide = SelectField(_l("Guide"), coerce=int, choices=[])
     cover = FileField(_l("Image de couverture (facultatif)"))
     cover_alt = StringField(_l("Description de l'image"), validators=[Optional(), Length(max=300)])
 
 
-REPEAT_CHOICES = [("once", _l("Une séance")), ("weekly", _l("Chaque semaine")),
-                  ("dates", _l("À des dates choisies"))]
+REPEAT_CHOICES = [SelectChoice("once", _l("Une séance")), SelectChoice("weekly", _l("Chaque semaine")),
+                  SelectChoice("dates", _l("À des dates choisies"))]
 
 
 class SessionsForm(FlaskForm):
     repeat = RadioField(_l("Répétition"), choices=REPEAT_CHOICES, default="once", validate_choice=True)
     date = DateField(_l("Date (ou première date)"), validators=[Optional()])
     time = TimeField(_l("Heure de début (heure de Granville)"), validators=[InputRequired()])
-    weeks = IntegerField(_l("Nombre de semaines"), default=4, validators=[
+    weeks = WholeNumberField(_l("Nombre de semaines"), default=4, validators=[
         Optional(), NumberRange(min=1, max=rules.MAX_SESSIONS_PER_FORM)])
     dates = TextAreaField(_l("Dates choisies"), description=_l("Une date par ligne, au format AAAA-MM-JJ."),
                           validators=[Optional(), Length(max=2000)])
-    duration_minutes = IntegerField(_l("Durée (minutes)"), validators=[
+    duration_minutes = WholeNumberField(_l("Durée (minutes)"), validators=[
         InputRequired(WHOLE_NUMBER), NumberRange(min=10, max=24 * 60, message=_l("De 10 à 1440 minutes."))])
-    capacity = IntegerField(_l("Places"), default=15, validators=[
+    capacity = WholeNumberField(_l("Places"), default=15, validators=[
         InputRequired(WHOLE_NUMBER), NumberRange(min=1, max=500, message=_l("De 1 à 500 places."))])
     guide = SelectField(_l("Guide"), coerce=int, choices=[])
-    close_hours_before = IntegerField(_l("Fin des réservations (heures avant le début)"), default=0,
+    close_hours_before = WholeNumberField(_l("Fin des réservations (heures avant le début)"), default=0,
                                       validators=[Optional(), NumberRange(min=0, max=24 * 30)])
-    cancel_hours_before = IntegerField(_l("Annulation possible jusqu'à (heures avant le début)"), default=24,
+    cancel_hours_before = WholeNumberField(_l("Annulation possible jusqu'à (heures avant le début)"), default=24,
                                        validators=[Optional(), NumberRange(min=0, max=24 * 30)])
 
     def validate_date(self, field):
@@ -136,7 +151,7 @@ class SessionsForm(FlaskForm):
 
 
 class CapacityForm(FlaskForm):
-    capacity = IntegerField(_l("Places"), validators=[
+    capacity = WholeNumberField(_l("Places"), validators=[
         InputRequired(WHOLE_NUMBER), NumberRange(min=1, max=500, message=_l("De 1 à 500 places."))])
 
 

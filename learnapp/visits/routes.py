@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from wtforms import SelectChoice
 
 from learnapp.core.access import login_required, public
 from learnapp.core.errors import fail, is_unique_violation
@@ -49,7 +50,8 @@ def _own_booking(booking_id: int) -> Booking:
 def index():
     now = utcnow()
     form = FilterForm(request.args)
-    form.month.choices = [("", _("Tous les mois"))] + [(m, m) for m in listing.months_ahead(now)]
+    form.month.choices = [SelectChoice("", _("Tous les mois"))] + [
+        SelectChoice(m, m) for m in listing.months_ahead(now)]
     status = 200
     if request.args and not form.validate():
         status = 400

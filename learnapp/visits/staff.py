@@ -13,6 +13,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from wtforms import SelectChoice
 
 from learnapp.auth.models import User
 from learnapp.core.access import roles_required
@@ -40,10 +41,11 @@ def _session(session_id: int) -> VisitSession:
     return session
 
 
-def _guide_choices() -> list[tuple[int, str]]:
+def _guide_choices() -> list[SelectChoice]:
     if is_staff(current_user):
-        return [(0, _("Pas encore de guide"))] + [(g.id, g.display_name) for g in programme.guides()]
-    return [(current_user.id, current_user.display_name)]
+        return [SelectChoice(0, _("Pas encore de guide"))] + [
+            SelectChoice(g.id, g.display_name) for g in programme.guides()]
+    return [SelectChoice(current_user.id, current_user.display_name)]
 
 
 def _flash_error(error: VisitError) -> int:
