@@ -1,21 +1,21 @@
 """What the visits domain asks of accounts, in one place (the seam to auth and schools).
 
-Age groups come from the accounts' rules; whether an e-mail address is confirmed, from the
-account when it knows (issue 8 adds it), otherwise it is taken as confirmed.
+Age groups come from ``learnapp.core.age_groups``; whether an e-mail address is confirmed, from
+the account when it knows (issue 8 adds it), otherwise it is taken as confirmed.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from learnapp.auth import rules as account_rules
+from learnapp.core import age_groups
 
-AGE_GROUPS = account_rules.AGE_GROUPS
+AGE_GROUPS = age_groups.ALL
 STAFF_ROLES = frozenset({"staff", "admin"})
 
 
 def user_age_group(user, now: datetime) -> str:
-    return account_rules.age_group(user.birth_year, now.date())
+    return age_groups.group_at(user.birth_year, now)
 
 
 def email_confirmed(user) -> bool:

@@ -1,6 +1,6 @@
 """`learnapp visits …`: import a season's programme, list it, send tomorrow's reminders.
 
-Messages are in French: the command line is the office's tool (as `learnapp content`)."""
+Messages in the command line's language (French unless LANG or LEARNAPP_LANG asks for English)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from learnapp.core.messages import N_, translate
 from learnapp.db import utcnow
 from learnapp.extensions import db
 from learnapp.visits import booking, programme, reminders, rules
@@ -33,14 +34,15 @@ def import_command(path: Path):
     except programme.ImportFailed as failure:
         db.session.rollback()
         for problem in failure.problems:
-            click.echo(problem.format(str(path)), err=True)
-        click.echo(f"Rien n'a été importé ({len(failure.problems)} problème(s)).", err=True)
+            click.echo(problem.display(), err=True)
+        click.echo(translate(N_("Rien n'a été importé (%(count)s problème(s))."),
+                             {"count": len(failure.problems)}), err=True)
         sys.exit(1)
     db.session.commit()
     for note in report.notes:
-        click.echo(f"{path}: {note}")
-    click.echo(f"{report.created} séance(s) créée(s), {report.updated} modifiée(s), "
-               f"{report.unchanged} inchangée(s).")
+        click.echo(note.display())
+    click.echo(translate(N_("%(created)s séance(s) créée(s), %(updated)s modifiée(s), %(unchanged)s inchangée(s)."),
+                         {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}))
 
 
 @visits.command("list")
@@ -53,10 +55,11 @@ def list_command():
         sessions = db.session.scalars(select(VisitSession).where(
             VisitSession.visit_id == visit.id, VisitSession.starts_at > now).order_by(VisitSession.starts_at))
         for session in sessions:
-            state = " annulée" if session.status == rules.CANCELLED else ""
+            state = translate(N_(" (annulée)")) if session.status == rules.CANCELLED else ""
             click.echo(f"  {rules.local(session.starts_at):%Y-%m-%d %H:%M}  "
                        f"{session.taken}/{session.capacity}  "
-                       f"attente {booking.waitlist_length(session.id)}{state}")
+                       + translate(N_("attente %(count)s"), {"count": booking.waitlist_length(session.id)})
+                       + state)
 
 
 @visits.command("remind")
@@ -66,4 +69,4 @@ def remind_command():
     deux fois)."""
     sent = reminders.send_reminders(now=utcnow())
     db.session.commit()
-    click.echo(f"{sent} rappel(s) mis en file d'envoi.")
+    click.echo(translate(N_("%(count)s rappel(s) mis en file d'envoi."), {"count": sent}))

@@ -19,15 +19,12 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from learnapp.core import age_groups
 from learnapp.core.i18n import _l
 from learnapp.visits import rules
 from learnapp.visits.access import AGE_GROUPS
 
-AUDIENCE_LABELS = {
-    "child": _l("Enfants (moins de 15 ans)"),
-    "teen": _l("Adolescents (15 à 17 ans)"),
-    "adult": _l("Adultes"),
-}
+AUDIENCE_LABELS = age_groups.labels()
 LANGUAGE_LABELS = {"fr": _l("Français"), "en": _l("Anglais")}
 WHOLE_NUMBER = _l("Indiquez un nombre entier.")
 

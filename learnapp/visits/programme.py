@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from learnapp.auth.models import User
 from learnapp.core import markdown
+from learnapp.core.problems import N_, Messages, Problem
 from learnapp.extensions import db
 from learnapp.visits import booking as booking_service
 from learnapp.visits import notify, rules
@@ -172,19 +173,33 @@ OPTIONAL = ("booking_opens", "booking_closes", "cancel_until")
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    """Something wrong in the file; printed as ``FILE:LINE: message`` (French: a command)."""
-
-    line: int | None
-    message: str
-
-    def format(self, filename: str) -> str:
-        return f"{filename}:{self.line}: {self.message}" if self.line else f"{filename}: {self.message}"
+MESSAGES = Messages({
+    "unreadable": N_("lecture impossible : %(error)s"),
+    "not_utf8": N_("le fichier n'est pas en UTF-8 (octet %(byte)s) ; enregistrez-le en « CSV UTF-8 »"),
+    "header": N_("en-tête attendu : %(expected)s (et en option %(optional)s)%(detail)s"),
+    "header_missing": N_(" ; il manque %(names)s"),
+    "header_unknown": N_(" ; colonnes inconnues : %(names)s"),
+    "too_many_values": N_("trop de valeurs sur cette ligne"),
+    "unknown_visit": N_("visite inconnue « %(slug)s »"),
+    "empty": N_("colonne « %(column)s » vide"),
+    "bad_time": N_("« %(value)s » n'est pas une date « AAAA-MM-JJ HH:MM » (colonne « %(column)s »)"),
+    "end_before_start": N_("la fin (end) doit venir après le début (start)"),
+    "start_past": N_("cette séance commence dans le passé"),
+    "seats": N_("« %(value)s » : le nombre de places doit être un entier positif"),
+    "guide_unknown": N_("« %(email)s » n'est le compte d'aucun guide"),
+    "closes_after_start": N_("booking_closes doit précéder le début"),
+    "opens_after_closes": N_("booking_opens doit précéder booking_closes"),
+    "duplicate": N_("même séance que la ligne %(other)s"),
+    "guide_clash": N_("le guide a déjà une séance au même moment (%(other)s)"),
+    "no_rows": N_("aucune séance dans le fichier"),
+    "capacity_below_taken": N_("%(taken)s places déjà réservées : impossible de passer à %(capacity)s"),
+    "cancelled_kept": N_("séance annulée, laissée telle quelle"),
+    "line": N_("ligne %(line)s"),
+})
 
 
 class ImportFailed(Exception):
-    def __init__(self, problems: list[ImportProblem]):
+    def __init__(self, problems: list[Problem]):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
 
@@ -194,7 +209,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -204,40 +219,42 @@ class _Row:
     plan: SessionPlan
 
 
-def _parse_time(raw: str, column: str, line: int, problems: list[ImportProblem], *,
-                required: bool) -> datetime | None:
+def _parse_time(raw: str, column: str, problem, *, required: bool) -> datetime | None:
     raw = (raw or "").strip()
     if not raw:
         if required:
-            problems.append(ImportProblem(line, f"colonne « {column} » vide"))
+            problem("empty", column=column)
         return None
     try:
         return rules.local_to_utc(datetime.strptime(raw, TIME_FORMAT))
     except ValueError:
-        problems.append(ImportProblem(
-            line, f"« {raw} » n'est pas une date « AAAA-MM-JJ HH:MM » (colonne « {column} »)"))
+        problem("bad_time", value=raw, column=column)
         return None
 
 
-def read_programme(raw: bytes, *, now: datetime) -> list[_Row]:
+def read_programme(raw: bytes, *, now: datetime, file: Path | None = None) -> list[_Row]:
     """Check every line; raise ImportFailed with all the problems found, or return the rows."""
-    problems: list[ImportProblem] = []
+    problems: list[Problem] = []
+
+    def at(line: int | None):
+        return lambda code, **params: problems.append(MESSAGES.problem(code, params, file=file, line=line))
+
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportFailed([ImportProblem(None, f"le fichier n'est pas en UTF-8 (octet {error.start + 1}) ; "
-                                               "enregistrez-le en « CSV UTF-8 »")]) from None
+        raise ImportFailed([MESSAGES.problem("not_utf8", {"byte": error.start + 1}, file=file)]) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in REQUIRED + OPTIONAL]
     if missing or unknown:
-        message = "en-tête attendu : " + ",".join(REQUIRED) + " (et en option " + ",".join(OPTIONAL) + ")"
+        detail = ""
         if missing:
-            message += " ; il manque " + ", ".join(missing)
+            detail += MESSAGES.problem("header_missing", {"names": ", ".join(missing)}).text()
         if unknown:
-            message += " ; colonnes inconnues : " + ", ".join(unknown)
-        raise ImportFailed([ImportProblem(1, message)])
+            detail += MESSAGES.problem("header_unknown", {"names": ", ".join(unknown)}).text()
+        raise ImportFailed([MESSAGES.problem("header", {
+            "expected": ",".join(REQUIRED), "optional": ",".join(OPTIONAL), "detail": detail}, file=file, line=1)])
     reader.fieldnames = header
     visits: dict[str, Visit | None] = {}
     guides_by_email: dict[str, User | None] = {}
@@ -245,8 +262,9 @@ def read_programme(raw: bytes, *, now: datetime) -> list[_Row]:
     keys: dict[tuple[int, datetime], int] = {}
     for record in reader:
         line = reader.line_num
+        problem = at(line)
         if None in record:
-            problems.append(ImportProblem(line, "trop de valeurs sur cette ligne"))
+            problem("too_many_values")
             continue
         before = len(problems)
         slug = (record["visit"] or "").strip()
@@ -254,17 +272,17 @@ def read_programme(raw: bytes, *, now: datetime) -> list[_Row]:
             visits[slug] = find_visit(slug)
         visit = visits[slug]
         if visit is None:
-            problems.append(ImportProblem(line, f"visite inconnue « {slug} »"))
-        start = _parse_time(record["start"], "start", line, problems, required=True)
-        end = _parse_time(record["end"], "end", line, problems, required=True)
+            problem("unknown_visit", slug=slug)
+        start = _parse_time(record["start"], "start", problem, required=True)
+        end = _parse_time(record["end"], "end", problem, required=True)
         if start and end and end <= start:
-            problems.append(ImportProblem(line, "la fin (end) doit venir après le début (start)"))
+            problem("end_before_start")
         if start and start <= now:
-            problems.append(ImportProblem(line, "cette séance commence dans le passé"))
+            problem("start_past")
         seats_raw = (record["seats"] or "").strip()
         seats = int(seats_raw) if seats_raw.isdigit() else 0
         if seats <= 0:
-            problems.append(ImportProblem(line, f"« {seats_raw} » : le nombre de places doit être un entier positif"))
+            problem("seats", value=seats_raw)
         email = (record["guide_email"] or "").strip().lower()
         guide = None
         if email:
@@ -272,35 +290,35 @@ def read_programme(raw: bytes, *, now: datetime) -> list[_Row]:
                 guides_by_email[email] = db.session.scalar(select(User).where(User.email == email))
             guide = guides_by_email[email]
             if guide is None or not GUIDE_ROLES & set(guide.role_names):
-                problems.append(ImportProblem(line, f"« {email} » n'est le compte d'aucun guide"))
-        opens = _parse_time(record.get("booking_opens"), "booking_opens", line, problems, required=False)
-        closes = _parse_time(record.get("booking_closes"), "booking_closes", line, problems, required=False)
-        cancel = _parse_time(record.get("cancel_until"), "cancel_until", line, problems, required=False)
+                problem("guide_unknown", email=email)
+        opens = _parse_time(record.get("booking_opens"), "booking_opens", problem, required=False)
+        closes = _parse_time(record.get("booking_closes"), "booking_closes", problem, required=False)
+        cancel = _parse_time(record.get("cancel_until"), "cancel_until", problem, required=False)
         if start and closes and closes > start:
-            problems.append(ImportProblem(line, "booking_closes doit précéder le début"))
+            problem("closes_after_start")
         if opens and closes and opens >= closes:
-            problems.append(ImportProblem(line, "booking_opens doit précéder booking_closes"))
+            problem("opens_after_closes")
         if len(problems) > before or visit is None:
             continue
         key = (visit.id, start)
         if key in keys:
-            problems.append(ImportProblem(line, f"même séance que la ligne {keys[key]}"))
+            problem("duplicate", other=keys[key])
             continue
         keys[key] = line
         rows.append(_Row(line, visit, SessionPlan(
             starts_at=start, ends_at=end, capacity=seats, guide_id=guide.id if guide else None,
             booking_opens_at=opens, booking_closes_at=closes, cancel_until=cancel)))
     # One guide cannot be in two places: overlaps in the file and with sessions already planned.
-    labelled = [(f"ligne {row.line}", row.plan.guide_id or row.visit.guide_id, row.plan.starts_at,
+    label_of = {row.line: MESSAGES.problem("line", {"line": row.line}).text() for row in rows}
+    labelled = [(label_of[row.line], row.plan.guide_id or row.visit.guide_id, row.plan.starts_at,
                  row.plan.ends_at) for row in rows]
     guide_ids = {guide for _label, guide, _s, _e in labelled if guide is not None}
-    line_of = {f"ligne {row.line}": row.line for row in rows}
+    line_of = {label: line for line, label in label_of.items()}
     for first, second in rules.guide_clashes(labelled + existing_guide_sessions(guide_ids, exclude=set(keys))):
         line = max(line_of.get(first, 0), line_of.get(second, 0))
-        other = first if line_of.get(first) != line else second
-        problems.append(ImportProblem(line, f"le guide a déjà une séance au même moment ({other})"))
+        at(line)("guide_clash", other=first if line_of.get(first) != line else second)
     if not problems and not rows:
-        problems.append(ImportProblem(None, "aucune séance dans le fichier"))
+        at(None)("no_rows")
     if problems:
         problems.sort(key=lambda p: p.line or 0)
         raise ImportFailed(problems)
@@ -313,10 +331,10 @@ def import_programme(path: Path, *, now: datetime) -> ImportReport:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise ImportFailed([ImportProblem(None, f"lecture impossible : {error.strerror}")]) from None
-    rows = read_programme(raw, now=now)
+        raise ImportFailed([MESSAGES.problem("unreadable", {"error": error.strerror}, file=path)]) from None
+    rows = read_programme(raw, now=now, file=path)
     report = ImportReport()
-    problems: list[ImportProblem] = []
+    problems: list[Problem] = []
     for row in rows:
         existing = db.session.scalar(select(VisitSession).where(
             VisitSession.visit_id == row.visit.id, VisitSession.starts_at == row.plan.starts_at))
@@ -326,14 +344,14 @@ def import_programme(path: Path, *, now: datetime) -> ImportReport:
             continue
         plan = row.plan
         if existing.status == rules.CANCELLED:
-            report.notes.append(f"ligne {row.line} : séance annulée, laissée telle quelle")
+            report.notes.append(MESSAGES.problem("cancelled_kept", file=path, line=row.line))
             report.unchanged += 1
             continue
         changed = False
         if existing.capacity != plan.capacity:
             if plan.capacity < existing.taken:
-                problems.append(ImportProblem(row.line, f"{existing.taken} places déjà réservées : "
-                                                        f"impossible de passer à {plan.capacity}"))
+                problems.append(MESSAGES.problem("capacity_below_taken", {
+                    "taken": existing.taken, "capacity": plan.capacity}, file=path, line=row.line))
                 continue
             booking_service.change_capacity(existing, plan.capacity, now=now)
             changed = True
