@@ -26,7 +26,8 @@ def next_local_date(days: int):
 def test_staff_create_a_visit_then_weekly_sessions(client, db, login, make_user):
     login(make_user("staff"))
     response = client.post("/visits/staff/new", data=VISIT)
-    assert response.status_code == 302 and response.headers["Location"].endswith("/visits/staff/haute-ville/sessions/new")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/visits/staff/haute-ville/sessions/new")
     visit = db.session.scalar(select(Visit))
     assert "<strong>remparts</strong>" in visit.description_html
     response = client.post("/visits/staff/haute-ville/sessions/new", data={
