@@ -12,6 +12,7 @@ from learnapp.courses.cli import load_demo_content
 from learnapp.db import utcnow
 from learnapp.extensions import db
 from learnapp.quizzes.demo import load_demo_attempts
+from learnapp.visits.demo import load_demo_visits
 
 DEMO_ACCOUNTS = (
     # (e-mail, display name, birth year, roles)
@@ -49,3 +50,4 @@ def load_demo(echo=print) -> None:
     create_demo_accounts(echo)
     load_demo_content(echo)  # the repository's content packs (courses/, then quizzes/ …)
     load_demo_attempts(echo)  # finished quiz attempts, for the staff statistics page
+    load_demo_visits(echo)  # Granville visits: full sessions with a waitlist, one past with attendance
