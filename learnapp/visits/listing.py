@@ -26,17 +26,42 @@ class SessionCard:
         return max(0, self.session.capacity - self.session.taken)
 
 
+@dataclass(frozen=True)
+class ListedSession:
+    """One line of the public list: only the columns the page shows (no ORM objects to build)."""
+
+    id: int
+    starts_at: datetime
+    capacity: int
+    taken: int
+    title: str
+    audiences: list[str]
+    waiting: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.taken)
+
+
 def _waiting_counts():
     return (select(Booking.session_id, func.count().label("waiting"))
             .where(Booking.status == rules.WAITLISTED).group_by(Booking.session_id).subquery())
 
 
+def _waiting_of_row():
+    """The waitlist length of each listed session, counted on the (session, status) index."""
+    return (select(func.count()).select_from(Booking)
+            .where(Booking.session_id == VisitSession.id, Booking.status == rules.WAITLISTED)
+            .correlate(VisitSession).scalar_subquery())
+
+
 def upcoming(now: datetime, *, month: str | None = None, audience: str | None = None,
              free_only: bool = False, raw_page: str | None = None, per_page: int = PER_PAGE) -> Page:
-    waiting = _waiting_counts()
-    query = (select(VisitSession, Visit, func.coalesce(waiting.c.waiting, 0))
+    """The public list, one query in the usual case (the total is counted only when a page is
+    full, so it may have a next one)."""
+    query = (select(VisitSession.id, VisitSession.starts_at, VisitSession.capacity, VisitSession.taken,
+                    Visit.title, Visit.audiences, _waiting_of_row())
              .join(Visit, VisitSession.visit_id == Visit.id)
-             .outerjoin(waiting, waiting.c.session_id == VisitSession.id)
              .where(VisitSession.starts_at > now, VisitSession.status == rules.SCHEDULED))
     if month:
         bounds = rules.month_bounds(month)
@@ -47,11 +72,15 @@ def upcoming(now: datetime, *, month: str | None = None, audience: str | None = 
         query = query.where(cast(Visit.audiences, String).like(f'%"{audience}"%'))
     if free_only:
         query = query.where(VisitSession.taken < VisitSession.capacity)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     number = page_number(raw_page)
+    offset = (number - 1) * per_page
     rows = db.session.execute(query.order_by(VisitSession.starts_at, VisitSession.id)
-                              .limit(per_page).offset((number - 1) * per_page)).all()
-    items = [SessionCard(session, visit, count) for session, visit, count in rows]
+                              .limit(per_page).offset(offset)).all()
+    items = [ListedSession(*row) for row in rows]
+    if len(items) == per_page or (not items and number > 1):
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    else:
+        total = offset + len(items)
     return Page(items=items, number=number, per_page=per_page, total=total)
 
 

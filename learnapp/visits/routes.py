@@ -20,6 +20,7 @@ from learnapp.visits.errors import VisitError
 from learnapp.visits.forms import AUDIENCE_LABELS, LANGUAGE_LABELS, BookingForm, ConfirmForm, FilterForm
 from learnapp.visits.messages import describe
 from learnapp.visits.models import Booking, VisitSession
+from learnapp.visits.transactions import commit_with_retry
 
 bp = Blueprint("visits", __name__, url_prefix="/visits", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -94,9 +95,9 @@ def book(session_id: int):
     if not form.validate_on_submit():
         return _session_page(visit_session, form, status=400)
     try:
-        result = booking.book(current_user, visit_session, now=utcnow(), seats=form.seats.data,
-                              children=form.child_names())
-        db.session.commit()
+        result = commit_with_retry(lambda: booking.book(
+            current_user, db.session.get(VisitSession, session_id), now=utcnow(), seats=form.seats.data,
+            children=form.child_names()))
     except VisitError as error:
         db.session.rollback()
         status, message = describe(error)
@@ -122,8 +123,8 @@ def cancel(booking_id: int):
     if not ConfirmForm().validate_on_submit():
         fail(400, _("Le formulaire a expiré. Rechargez la page et recommencez."))
     try:
-        booking.cancel(held, actor=current_user, now=utcnow(), by_staff=is_staff(current_user))
-        db.session.commit()
+        commit_with_retry(lambda: booking.cancel(db.session.get(Booking, booking_id), actor=current_user,
+                                                 now=utcnow(), by_staff=is_staff(current_user)))
     except VisitError as error:
         db.session.rollback()
         status, message = describe(error)

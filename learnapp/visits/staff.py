@@ -27,6 +27,7 @@ from learnapp.visits.errors import VisitError
 from learnapp.visits.forms import CapacityForm, ConfirmForm, RosterSearchForm, SessionsForm, VisitForm
 from learnapp.visits.messages import describe
 from learnapp.visits.models import Booking, Visit, VisitSession
+from learnapp.visits.transactions import commit_with_retry
 
 bp = Blueprint("visit_staff", __name__, url_prefix="/visits/staff", template_folder="templates")
 STAFF_OR_GUIDE = ("staff", "guide")
@@ -242,9 +243,9 @@ def mark(session_id: int):
     correcting = is_staff(current_user) and (visit_session.roster_closed_at is not None
                                              or guide_id_of(visit_session) != current_user.id)
     try:
-        attendance.mark(visit_session, held, person, state == "attended", actor=current_user,
-                        now=utcnow(), correcting=correcting)
-        db.session.commit()
+        commit_with_retry(lambda: attendance.mark(
+            db.session.get(VisitSession, session_id), db.session.get(Booking, held.id), person,
+            state == "attended", actor=current_user, now=utcnow(), correcting=correcting))
     except VisitError as error:
         db.session.rollback()
         status, message = describe(error)
