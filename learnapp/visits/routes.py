@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
@@ -14,6 +15,7 @@ from learnapp.core.errors import fail, is_unique_violation
 from learnapp.core.i18n import _
 from learnapp.db import utcnow
 from learnapp.extensions import db
+from learnapp.media.services import url_path
 from learnapp.visits import attendance, booking, calendars, listing, rules
 from learnapp.visits.access import is_staff, user_age_group
 from learnapp.visits.errors import VisitError
@@ -64,6 +66,19 @@ def index():
                            filters={k: v for k, v in request.args.items() if k != "page"}), status
 
 
+def _cover_url(visit) -> str | None:
+    """The cover image's URL, without loading the image's bytes."""
+    if visit.cover_asset_id is None:
+        return None
+    from learnapp.media.models import MediaAsset
+
+    row = db.session.execute(select(MediaAsset.sha256, MediaAsset.mime_type)
+                             .where(MediaAsset.id == visit.cover_asset_id)).first()
+    if row is None:
+        return None
+    return url_path(MediaAsset(sha256=row.sha256, mime_type=row.mime_type))
+
+
 def _session_page(session: VisitSession, form: BookingForm, *, status: int = 200, refusal: str | None = None):
     now = utcnow()
     mine = place = None
@@ -73,6 +88,7 @@ def _session_page(session: VisitSession, form: BookingForm, *, status: int = 200
     facts = booking.session_facts(session)
     return render_template(
         "visits/session.html", session=session, visit=session.visit, form=form, mine=mine, place=place,
+        cover_url=_cover_url(session.visit),
         waiting=booking.waitlist_length(session.id), free=max(0, session.capacity - session.taken),
         refusal=refusal, now=now, closes_at=rules.booking_closes(facts),
         cancel_deadline=rules.cancel_deadline(session.starts_at, session.cancel_until),

@@ -115,3 +115,26 @@ def test_a_guide_cannot_cancel_a_session(client, login, make_user, make_session,
     session = make_session(visit=make_visit(guide=guide))
     login(guide)
     assert client.post(f"/visits/staff/session/{session.id}/cancel").status_code == 403
+
+
+def test_a_cover_image_is_checked_and_shown(client, db, login, make_user):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (11, 92, 122)).save(buffer, format="PNG")
+    login(make_user("staff"))
+    bad = client.post("/visits/staff/new", data={**VISIT, "cover": (io.BytesIO(b"not an image"), "x.png")},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 400 and count(db, Visit) == 0
+    response = client.post("/visits/staff/new", data={
+        **VISIT, "cover": (io.BytesIO(buffer.getvalue()), "remparts.png"), "cover_alt": "Les remparts"},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    client.post("/visits/staff/haute-ville/sessions/new", data={
+        "repeat": "once", "date": next_local_date(3).isoformat(), "time": "14:30",
+        "duration_minutes": "90", "capacity": "12", "guide": "0"})
+    session = db.session.scalar(select(VisitSession))
+    page = client.get(f"/visits/session/{session.id}").get_data(as_text=True)
+    assert 'alt="Les remparts"' in page and 'src="/media/' in page
