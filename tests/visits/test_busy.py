@@ -29,7 +29,8 @@ class Blocker:
         else:
             self.engine = create_engine(self.url)
             self.connection = self.engine.connect()
-            self.connection.execute(text("LOCK TABLE visit_session IN ACCESS EXCLUSIVE MODE"))
+            # Readers pass (as they do past a row lock); the booking's UPDATE of the seats waits.
+            self.connection.execute(text("LOCK TABLE visit_session IN EXCLUSIVE MODE"))
 
     def release(self):
         if self.url.get_backend_name() == "sqlite":
