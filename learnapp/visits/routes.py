@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from learnapp.core.access import login_required, public
@@ -34,7 +35,8 @@ def _labels():
 
 
 def _session(session_id: int) -> VisitSession:
-    session = db.session.get(VisitSession, session_id)
+    # The visit comes in the same query: every page about a session shows it.
+    session = db.session.get(VisitSession, session_id, options=[joinedload(VisitSession.visit)])
     if session is None:
         fail(404, _("Cette séance n'existe pas."))
     return session
