@@ -29,7 +29,7 @@ from learnapp.visits.messages import describe
 from learnapp.visits.models import Booking, Visit, VisitSession
 from learnapp.visits.transactions import commit_with_retry
 
-bp = Blueprint("visit_staff", __name__, url_prefix="/visits/staff", template_folder="templates")
+bp = Blueprint("visit_staff", __name__, url_prefix="/office/visits", template_folder="templates")
 STAFF_OR_GUIDE = ("staff", "guide")
 
 

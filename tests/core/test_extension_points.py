@@ -53,7 +53,7 @@ def test_a_new_domain_appears_in_the_staff_area_and_on_pages(app, client, make_u
     office = client.get("/office/")
     assert office.status_code == 200
     # A guide sees only what a guide may open.
-    assert office_links(office.get_data(as_text=True)) == ["/office/visits-test/"]
+    assert office_links(office.get_data(as_text=True)) == ["/office/visits/", "/office/visits-test/"]
     assert "Les sessions et leurs inscrits." in office.get_data(as_text=True)
 
 
@@ -61,12 +61,12 @@ def test_staff_and_admins_see_their_sections_in_order(app, client, make_user, lo
     add_visits_domain(app)
     login(make_user("staff"))
     links = office_links(client.get("/office/").get_data(as_text=True))
-    assert links == ["/office/courses/", "/office/quizzes/", "/office/mail/"]
+    assert links == ["/office/courses/", "/office/quizzes/", "/office/visits/", "/office/mail/"]
     client.post("/logout")
 
     login(make_user("admin"))
     links = office_links(client.get("/office/").get_data(as_text=True))
-    assert links == ["/office/courses/", "/office/quizzes/", "/office/visits-test/",
+    assert links == ["/office/courses/", "/office/quizzes/", "/office/visits/", "/office/visits-test/",
                      "/office/mail/", "/admin/users"]
 
 

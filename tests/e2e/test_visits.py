@@ -75,7 +75,7 @@ def test_guide_marks_attendance_on_a_phone(app, db, page, make_user, assert_acce
     db.session.commit()
 
     log_in(page, guide)
-    page.goto(f"/visits/staff/session/{session.id}/roster")
+    page.goto(f"/office/visits/session/{session.id}/roster")
     assert page.evaluate(OVERFLOW) <= 0
     assert_accessible(page)
     page.get_by_role("button", name="Présent : Zoé Hébert").click()

@@ -87,35 +87,35 @@ def test_marking_before_the_session_is_refused(db, make_user, make_session):
 def test_the_guide_marks_through_the_page_and_the_learner_sees_it(client, db, login, started, make_user):
     guide, session, held, single = started
     login(guide)
-    page = client.get(f"/visits/staff/session/{session.id}/roster")
+    page = client.get(f"/office/visits/session/{session.id}/roster")
     assert page.status_code == 200 and "Yann Le Gall" in page.get_data(as_text=True)
-    response = client.post(f"/visits/staff/session/{session.id}/roster/mark",
+    response = client.post(f"/office/visits/session/{session.id}/roster/mark",
                            data={"person": f"{single.id}-0", "state": "attended"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"#p-{single.id}-0")
-    assert "présent" in client.get(f"/visits/staff/session/{session.id}/roster").get_data(as_text=True)
+    assert "présent" in client.get(f"/office/visits/session/{session.id}/roster").get_data(as_text=True)
     # Bad input: a person who is not on this roster.
-    assert client.post(f"/visits/staff/session/{session.id}/roster/mark",
+    assert client.post(f"/office/visits/session/{session.id}/roster/mark",
                        data={"person": "999-0", "state": "attended"}).status_code == 400
-    assert client.post(f"/visits/staff/session/{session.id}/roster/mark",
+    assert client.post(f"/office/visits/session/{session.id}/roster/mark",
                        data={"person": f"{single.id}-7", "state": "attended"}).status_code == 404
-    assert client.post(f"/visits/staff/session/{session.id}/roster/mark",
+    assert client.post(f"/office/visits/session/{session.id}/roster/mark",
                        data={"person": f"{single.id}-0", "state": "maybe"}).status_code == 400
 
 
 def test_another_guide_cannot_open_the_roster(client, login, started, make_user):
     _guide, session, _held, single = started
     login(make_user("guide"))
-    assert client.get(f"/visits/staff/session/{session.id}/roster").status_code == 403
-    assert client.post(f"/visits/staff/session/{session.id}/roster/mark",
+    assert client.get(f"/office/visits/session/{session.id}/roster").status_code == 403
+    assert client.post(f"/office/visits/session/{session.id}/roster/mark",
                        data={"person": f"{single.id}-0", "state": "attended"}).status_code == 403
-    assert client.get(f"/visits/staff/session/{session.id}/roster.csv").status_code == 403
+    assert client.get(f"/office/visits/session/{session.id}/roster.csv").status_code == 403
 
 
 def test_a_learner_cannot_open_a_roster(client, login, started, make_user):
     _guide, session, _held, _single = started
     login(make_user())
-    assert client.get(f"/visits/staff/session/{session.id}/roster").status_code == 403
+    assert client.get(f"/office/visits/session/{session.id}/roster").status_code == 403
 
 
 def test_the_csv_export_opens_with_accents_intact(client, db, login, started, make_user):
@@ -124,14 +124,14 @@ def test_the_csv_export_opens_with_accents_intact(client, db, login, started, ma
     held_user.display_name = "=Zoé Hébert"
     db.session.commit()
     login(make_user("staff"))
-    response = client.get(f"/visits/staff/session/{session.id}/roster.csv")
+    response = client.get(f"/office/visits/session/{session.id}/roster.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
     assert "'=Zoé Hébert" in text  # accents kept, the formula defused
     assert text.splitlines()[0] == "Réservation;Nom;Présence"
-    printable = client.get(f"/visits/staff/session/{session.id}/print")
+    printable = client.get(f"/office/visits/session/{session.id}/print")
     assert printable.status_code == 200 and "Lou" in printable.get_data(as_text=True)
 
 

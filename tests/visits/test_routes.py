@@ -151,3 +151,11 @@ def test_unknown_ids_are_404(client, login, make_user):
     login(make_user())
     assert client.post("/visits/session/999/book", data={"seats": "1"}).status_code == 404
     assert client.post("/visits/bookings/999/cancel").status_code == 404
+
+
+def test_visits_appear_on_the_home_and_account_pages_and_in_the_staff_area(client, login, make_user):
+    assert 'href="/visits/"' in client.get("/").get_data(as_text=True)
+    login(make_user("staff"))
+    account = client.get("/account").get_data(as_text=True)
+    assert 'href="/visits/mine#feed-title"' in account
+    assert 'href="/office/visits/"' in client.get("/office/").get_data(as_text=True)

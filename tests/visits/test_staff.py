@@ -25,12 +25,12 @@ def next_local_date(days: int):
 
 def test_staff_create_a_visit_then_weekly_sessions(client, db, login, make_user):
     login(make_user("staff"))
-    response = client.post("/visits/staff/new", data=VISIT)
+    response = client.post("/office/visits/new", data=VISIT)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/visits/staff/haute-ville/sessions/new")
+    assert response.headers["Location"].endswith("/office/visits/haute-ville/sessions/new")
     visit = db.session.scalar(select(Visit))
     assert "<strong>remparts</strong>" in visit.description_html
-    response = client.post("/visits/staff/haute-ville/sessions/new", data={
+    response = client.post("/office/visits/haute-ville/sessions/new", data={
         "repeat": "weekly", "date": next_local_date(3).isoformat(), "time": "14:30", "weeks": "4",
         "duration_minutes": "90", "capacity": "12", "guide": "0", "cancel_hours_before": "24"})
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -44,13 +44,13 @@ def test_chosen_dates_and_their_mistakes(client, db, login, make_user, make_visi
     make_visit(slug="chausey")
     form = {"repeat": "dates", "time": "09:00", "duration_minutes": "480", "capacity": "30", "guide": "0",
             "dates": f"{next_local_date(5)}\n{next_local_date(9)}"}
-    assert client.post("/visits/staff/chausey/sessions/new", data=form).status_code == 302
+    assert client.post("/office/visits/chausey/sessions/new", data=form).status_code == 302
     assert count(db, VisitSession) == 2
-    again = client.post("/visits/staff/chausey/sessions/new", data=form)
+    again = client.post("/office/visits/chausey/sessions/new", data=form)
     assert again.status_code == 409 and "déjà une séance" in again.get_data(as_text=True)
-    bad = client.post("/visits/staff/chausey/sessions/new", data={**form, "dates": "31/12/2026"})
+    bad = client.post("/office/visits/chausey/sessions/new", data={**form, "dates": "31/12/2026"})
     assert bad.status_code == 400 and "AAAA-MM-JJ" in bad.get_data(as_text=True)
-    past = client.post("/visits/staff/chausey/sessions/new", data={
+    past = client.post("/office/visits/chausey/sessions/new", data={
         **form, "dates": str(next_local_date(-2))})
     assert past.status_code == 400 and "dans le passé" in past.get_data(as_text=True)
     assert count(db, VisitSession) == 2
@@ -59,11 +59,11 @@ def test_chosen_dates_and_their_mistakes(client, db, login, make_user, make_visi
 def test_bad_visit_forms_change_nothing(client, db, login, make_user, make_visit):
     login(make_user("staff"))
     make_visit(slug="taken")
-    assert client.post("/visits/staff/new", data={**VISIT, "slug": "Haute Ville"}).status_code == 400
-    assert client.post("/visits/staff/new", data={**VISIT, "slug": "taken"}).status_code == 409
-    assert client.post("/visits/staff/new", data={**VISIT, "audiences": []}).status_code == 400
-    assert client.post("/visits/staff/new", data={**VISIT, "map_url": "javascript:alert(1)"}).status_code == 400
-    assert client.post("/visits/staff/new", data={**VISIT, "duration_minutes": "douze"}).status_code == 400
+    assert client.post("/office/visits/new", data={**VISIT, "slug": "Haute Ville"}).status_code == 400
+    assert client.post("/office/visits/new", data={**VISIT, "slug": "taken"}).status_code == 409
+    assert client.post("/office/visits/new", data={**VISIT, "audiences": []}).status_code == 400
+    assert client.post("/office/visits/new", data={**VISIT, "map_url": "javascript:alert(1)"}).status_code == 400
+    assert client.post("/office/visits/new", data={**VISIT, "duration_minutes": "douze"}).status_code == 400
     assert count(db, Visit) == 1
 
 
@@ -71,9 +71,9 @@ def test_a_guide_plans_their_own_visits_only(client, db, login, make_user, make_
     guide, other = make_user("guide"), make_user("guide")
     mine, theirs = make_visit(guide=guide), make_visit(guide=other)
     login(guide)
-    assert client.get(f"/visits/staff/{mine.slug}/sessions/new").status_code == 200
-    assert client.get(f"/visits/staff/{theirs.slug}/sessions/new").status_code == 403
-    assert client.get("/visits/staff/nope/sessions/new").status_code == 404
+    assert client.get(f"/office/visits/{mine.slug}/sessions/new").status_code == 200
+    assert client.get(f"/office/visits/{theirs.slug}/sessions/new").status_code == 403
+    assert client.get("/office/visits/nope/sessions/new").status_code == 404
 
 
 def test_a_guide_cannot_be_in_two_places(client, db, login, make_user, make_visit, make_session):
@@ -83,8 +83,8 @@ def test_a_guide_cannot_be_in_two_places(client, db, login, make_user, make_visi
     login(guide)
     form = {"repeat": "once", "date": day.isoformat(), "time": "10:00", "duration_minutes": "120",
             "capacity": "10", "guide": str(guide.id)}
-    assert client.post(f"/visits/staff/{first.slug}/sessions/new", data=form).status_code == 302
-    clash = client.post(f"/visits/staff/{second.slug}/sessions/new", data={**form, "time": "11:00"})
+    assert client.post(f"/office/visits/{first.slug}/sessions/new", data=form).status_code == 302
+    clash = client.post(f"/office/visits/{second.slug}/sessions/new", data={**form, "time": "11:00"})
     assert clash.status_code == 409 and "au même moment" in clash.get_data(as_text=True)
 
 
@@ -95,18 +95,18 @@ def test_staff_cancel_a_session_and_change_its_seats(client, db, login, make_use
     waiting = booking.book(make_user(), session, now=utcnow()).booking
     db.session.commit()
     login(staff)
-    page = client.get(f"/visits/staff/session/{session.id}")
+    page = client.get(f"/office/visits/session/{session.id}")
     assert page.status_code == 200
-    assert client.post(f"/visits/staff/session/{session.id}/capacity", data={"capacity": "0"}).status_code == 400
-    assert client.post(f"/visits/staff/session/{session.id}/capacity", data={"capacity": "2"}).status_code == 302
+    assert client.post(f"/office/visits/session/{session.id}/capacity", data={"capacity": "0"}).status_code == 400
+    assert client.post(f"/office/visits/session/{session.id}/capacity", data={"capacity": "2"}).status_code == 302
     db.session.refresh(waiting)
     assert waiting.status == "confirmed"
-    assert client.post(f"/visits/staff/session/{session.id}/cancel").status_code == 302
+    assert client.post(f"/office/visits/session/{session.id}/cancel").status_code == 302
     db.session.refresh(session)
     assert session.status == "cancelled"
-    assert client.post(f"/visits/staff/session/{session.id}/cancel").status_code == 409
+    assert client.post(f"/office/visits/session/{session.id}/cancel").status_code == 409
     assert count(db, OutboxMessage) >= 4
-    overview = client.get("/visits/staff/")
+    overview = client.get("/office/visits/")
     assert overview.status_code == 200 and "annulée" in overview.get_data(as_text=True)
 
 
@@ -114,7 +114,7 @@ def test_a_guide_cannot_cancel_a_session(client, login, make_user, make_session,
     guide = make_user("guide")
     session = make_session(visit=make_visit(guide=guide))
     login(guide)
-    assert client.post(f"/visits/staff/session/{session.id}/cancel").status_code == 403
+    assert client.post(f"/office/visits/session/{session.id}/cancel").status_code == 403
 
 
 def test_a_cover_image_is_checked_and_shown(client, db, login, make_user):
@@ -125,14 +125,14 @@ def test_a_cover_image_is_checked_and_shown(client, db, login, make_user):
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), (11, 92, 122)).save(buffer, format="PNG")
     login(make_user("staff"))
-    bad = client.post("/visits/staff/new", data={**VISIT, "cover": (io.BytesIO(b"not an image"), "x.png")},
+    bad = client.post("/office/visits/new", data={**VISIT, "cover": (io.BytesIO(b"not an image"), "x.png")},
                       content_type="multipart/form-data")
     assert bad.status_code == 400 and count(db, Visit) == 0
-    response = client.post("/visits/staff/new", data={
+    response = client.post("/office/visits/new", data={
         **VISIT, "cover": (io.BytesIO(buffer.getvalue()), "remparts.png"), "cover_alt": "Les remparts"},
         content_type="multipart/form-data")
     assert response.status_code == 302
-    client.post("/visits/staff/haute-ville/sessions/new", data={
+    client.post("/office/visits/haute-ville/sessions/new", data={
         "repeat": "once", "date": next_local_date(3).isoformat(), "time": "14:30",
         "duration_minutes": "90", "capacity": "12", "guide": "0"})
     session = db.session.scalar(select(VisitSession))
