@@ -43,7 +43,7 @@ with app.app_context():
     hashed = generate_password_hash(password, method="pbkdf2:sha256:1000")
     for n in range(count):
         user = User(display_name=f"Bench {n}", email=f"bench-{n:03d}@bench.example.org", birth_year=1990,
-                    password_hash=hashed, created_at=now)
+                    password_hash=hashed, created_at=now, email_confirmed_at=now)
         user.roles.append(UserRole(name="learner", granted_at=now))
         db.session.add(user)
     visit = programme.find_visit("haute-ville-corsaire")

@@ -1,13 +1,14 @@
 """What the visits domain asks of accounts, in one place (the seam to auth and schools).
 
-Age groups come from ``learnapp.core.age_groups``; whether an e-mail address is confirmed, from
-the account when it knows (issue 8 adds it), otherwise it is taken as confirmed.
+Age groups come from ``learnapp.core.age_groups``; whether an account may book (its e-mail
+address proved, or a pupil's account with no address) from the accounts' rules (issue 8).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from learnapp.auth import rules as account_rules
 from learnapp.core import age_groups
 
 AGE_GROUPS = age_groups.ALL
@@ -19,10 +20,7 @@ def user_age_group(user, now: datetime) -> str:
 
 
 def email_confirmed(user) -> bool:
-    confirmed = getattr(user, "email_confirmed", None)
-    if confirmed is None:
-        return True
-    return bool(confirmed() if callable(confirmed) else confirmed)
+    return account_rules.may_take_part(email=user.email, email_confirmed_at=user.email_confirmed_at)
 
 
 def is_staff(user) -> bool:

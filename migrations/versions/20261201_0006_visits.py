@@ -1,7 +1,7 @@
 """visits: visits, sessions, bookings, attendance, calendar feeds (issue 9)
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 00:33:50.041540
 
 """
@@ -13,7 +13,7 @@ import learnapp.db
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

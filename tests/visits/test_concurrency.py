@@ -34,7 +34,7 @@ def _accounts(db, prefix: str, count: int) -> list[User]:
     users = []
     for n in range(count):
         user = User(display_name=f"{prefix} {n}", email=f"{prefix}-{n}@example.org", birth_year=1990,
-                    password_hash=hashed, created_at=now)
+                    password_hash=hashed, created_at=now, email_confirmed_at=now)
         user.roles.append(UserRole(name="learner", granted_at=now))
         db.session.add(user)
         users.append(user)

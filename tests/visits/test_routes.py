@@ -159,3 +159,14 @@ def test_visits_appear_on_the_home_and_account_pages_and_in_the_staff_area(clien
     account = client.get("/account").get_data(as_text=True)
     assert 'href="/visits/mine#feed-title"' in account
     assert 'href="/office/visits/"' in client.get("/office/").get_data(as_text=True)
+
+
+def test_an_unconfirmed_address_cannot_book(client, db, login, make_user, make_session):
+    session = make_session()
+    learner = make_user()
+    learner.email_confirmed_at = None
+    db.session.commit()
+    login(learner)
+    response = client.post(f"/visits/session/{session.id}/book", data={"seats": "1"})
+    assert response.status_code == 403 and "Confirmez d" in response.get_data(as_text=True)
+    assert count_bookings(db) == 0
