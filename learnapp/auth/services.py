@@ -164,6 +164,22 @@ def _serializer(secret_key: str, salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=salt)
 
 
+def _account_from_token(
+    token: str, secret_key: str, salt: str, max_age: int
+) -> tuple[User | None, dict]:
+    """The account a signed link names and its payload; raises AccountError when the
+    signature is expired or wrong. The account is None when it no longer exists."""
+    try:
+        data = _serializer(secret_key, salt).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise AccountError("expired") from error
+    except BadSignature as error:
+        raise AccountError("invalid") from error
+    if not isinstance(data, dict):
+        return None, {}
+    return db.session.get(User, data.get("u")), data
+
+
 def password_reset_token(user: User, secret_key: str) -> str:
     # The password fingerprint makes the link single-use: once the password changes, the
     # fingerprint no longer matches.
@@ -173,13 +189,7 @@ def password_reset_token(user: User, secret_key: str) -> str:
 
 
 def user_from_reset_token(token: str, secret_key: str, max_age: int) -> User:
-    try:
-        data = _serializer(secret_key, RESET_SALT).loads(token, max_age=max_age)
-    except SignatureExpired as error:
-        raise AccountError("expired") from error
-    except BadSignature as error:
-        raise AccountError("invalid") from error
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    user, data = _account_from_token(token, secret_key, RESET_SALT, max_age)
     if user is None or user.session_fingerprint() != data.get("f"):
         raise AccountError("used")
     return user
@@ -193,13 +203,7 @@ def email_change_token(user: User, new_email: str, secret_key: str) -> str:
 
 def check_email_change(token: str, secret_key: str, max_age: int) -> tuple[User, str]:
     """The account and new address a confirmation link is for; raises AccountError."""
-    try:
-        data = _serializer(secret_key, EMAIL_SALT).loads(token, max_age=max_age)
-    except SignatureExpired as error:
-        raise AccountError("expired") from error
-    except BadSignature as error:
-        raise AccountError("invalid") from error
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    user, data = _account_from_token(token, secret_key, EMAIL_SALT, max_age)
     if user is None or user.email != data.get("o"):
         raise AccountError("used")
     if email_taken(data["e"], except_user=user):
@@ -220,13 +224,7 @@ def address_confirmation_token(user: User, secret_key: str) -> str:
 
 def check_address_confirmation(token: str, secret_key: str, max_age: int) -> User:
     """The account a sign-up confirmation link is for; single-use: once confirmed, "used"."""
-    try:
-        data = _serializer(secret_key, CONFIRM_SALT).loads(token, max_age=max_age)
-    except SignatureExpired as error:
-        raise AccountError("expired") from error
-    except BadSignature as error:
-        raise AccountError("invalid") from error
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    user, data = _account_from_token(token, secret_key, CONFIRM_SALT, max_age)
     if user is None or user.email != data.get("e") or user.email_confirmed_at is not None:
         raise AccountError("used")
     return user
