@@ -102,6 +102,18 @@ def _new_password(label):
                          render_kw={"autocomplete": "new-password"})
 
 
+def _password_confirm():
+    return PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[DataRequired(), EqualTo("password", _l("Les mots de passe ne correspondent pas."))],
+        render_kw={"autocomplete": "new-password"})
+
+
+def _current_password():
+    return PasswordField(_l("Mot de passe actuel"), validators=[DataRequired(), Length(max=200)],
+                         render_kw={"autocomplete": "current-password"})
+
+
 class RegisterForm(FlaskForm):
     first_name = _first_name()
     last_name = _last_name()
@@ -112,10 +124,7 @@ class RegisterForm(FlaskForm):
         description=_l("Elle choisit les leçons écrites pour votre âge. Exemple : 1985"),
         render_kw={"inputmode": "numeric", "autocomplete": "bday-year"})
     password = _new_password(_l("Mot de passe"))
-    password_confirm = PasswordField(
-        _l("Confirmez le mot de passe"),
-        validators=[DataRequired(), EqualTo("password", _l("Les mots de passe ne correspondent pas."))],
-        render_kw={"autocomplete": "new-password"})
+    password_confirm = _password_confirm()
 
     def validate_password(self, field):
         StrongPassword("email", "first_name")(self, field)
@@ -138,10 +147,7 @@ class ForgotPasswordForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = _new_password(_l("Nouveau mot de passe"))
-    password_confirm = PasswordField(
-        _l("Confirmez le mot de passe"),
-        validators=[DataRequired(), EqualTo("password", _l("Les mots de passe ne correspondent pas."))],
-        render_kw={"autocomplete": "new-password"})
+    password_confirm = _password_confirm()
 
     def validate_password(self, field):
         StrongPassword()(self, field)
@@ -157,14 +163,9 @@ class ProfileForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Mot de passe actuel"),
-                                     validators=[DataRequired(), Length(max=200)],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = _current_password()
     password = _new_password(_l("Nouveau mot de passe"))
-    password_confirm = PasswordField(
-        _l("Confirmez le mot de passe"),
-        validators=[DataRequired(), EqualTo("password", _l("Les mots de passe ne correspondent pas."))],
-        render_kw={"autocomplete": "new-password"})
+    password_confirm = _password_confirm()
 
     def validate_password(self, field):
         StrongPassword()(self, field)
@@ -174,9 +175,7 @@ class ChangeEmailForm(FlaskForm):
     email = EmailField(_l("Nouvelle adresse e-mail"),
                        validators=[DataRequired(), Email(), Length(max=254)], filters=[strip],
                        render_kw={"autocomplete": "email"})
-    current_password = PasswordField(_l("Mot de passe actuel"),
-                                     validators=[DataRequired(), Length(max=200)],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = _current_password()
 
 
 class RoleForm(FlaskForm):
