@@ -129,17 +129,27 @@ def _mail_already_registered(user: User, now) -> None:
 @bp.route("/account/confirm/<token>", methods=["GET", "POST"])
 @public
 def confirm_address(token: str):
-    # Opening the link only shows a button: mail scanners that follow links change nothing.
-    secret, max_age = current_app.config["SECRET_KEY"], current_app.config["EMAIL_CONFIRM_MAX_AGE"]
+    return _confirm_by_link(
+        "EMAIL_CONFIRM_MAX_AGE",
+        show=lambda secret, max_age: render_template(
+            "auth/confirm_address.html",
+            email=services.check_address_confirmation(token, secret, max_age).email),
+        apply=lambda secret, max_age: services.confirm_address(token, secret, max_age, utcnow()),
+        done=_("Votre adresse est confirmée. Merci !"))
+
+
+def _confirm_by_link(max_age_setting: str, *, show, apply, done: str):
+    """A link sent by e-mail: opening it (GET) only shows a button, so mail scanners that follow
+    links change nothing; the button (POST) applies it. A bad or stale link is a 400."""
+    secret, max_age = current_app.config["SECRET_KEY"], current_app.config[max_age_setting]
     try:
         if request.method == "GET":
-            user = services.check_address_confirmation(token, secret, max_age)
-            return render_template("auth/confirm_address.html", email=user.email)
-        services.confirm_address(token, secret, max_age, utcnow())
+            return show(secret, max_age)
+        apply(secret, max_age)
     except services.AccountError as error:
         fail(400, TOKEN_MESSAGES[error.code]())
     db.session.commit()
-    flash(_("Votre adresse est confirmée. Merci !"), "success")
+    flash(done, "success")
     return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
 
 
@@ -300,25 +310,30 @@ def account():
         400 if form.errors else 200)
 
 
+def _current_password_ok(form) -> bool:
+    """Whether the form's current password is the account's; if not, the field says so."""
+    if current_user.check_password(form.current_password.data):
+        return True
+    form.current_password.errors.append(_("Ce n'est pas votre mot de passe actuel."))
+    return False
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 @limiter.limit(lambda: current_app.config["ACCOUNT_CHANGE_LIMIT"], methods=["POST"],
                key_func=_account_key)
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        if not current_user.check_password(form.current_password.data):
-            form.current_password.errors.append(_("Ce n'est pas votre mot de passe actuel."))
-        else:
-            # This session stays (remembered on this device if it was); the others end.
-            record = current_user.current_session
-            services.change_password(current_user, form.password.data, utcnow(),
-                                     keep_session_id=record.id)
-            db.session.commit()
-            # The cookies carry the password's fingerprint: give them the new one.
-            login_user(current_user._get_current_object(), remember=record.remember)
-            flash(_("Votre mot de passe est changé."), "success")
-            return redirect(url_for("auth.account"))
+    if form.validate_on_submit() and _current_password_ok(form):
+        # This session stays (remembered on this device if it was); the others end.
+        record = current_user.current_session
+        services.change_password(current_user, form.password.data, utcnow(),
+                                 keep_session_id=record.id)
+        db.session.commit()
+        # The cookies carry the password's fingerprint: give them the new one.
+        login_user(current_user._get_current_object(), remember=record.remember)
+        flash(_("Votre mot de passe est changé."), "success")
+        return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form), (400 if form.errors else 200)
 
 
@@ -329,8 +344,8 @@ def change_password():
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current_password.data):
-            form.current_password.errors.append(_("Ce n'est pas votre mot de passe actuel."))
+        if not _current_password_ok(form):
+            pass  # the field says why; checked first, so a taken address is not revealed
         elif services.email_taken(form.email.data, except_user=current_user):
             form.email.errors.append(_("Cette adresse est déjà utilisée par un autre compte."))
         else:
@@ -350,18 +365,13 @@ def change_email():
 @bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
 @public
 def confirm_email(token: str):
-    # Opening the link only shows a button: mail scanners that follow links change nothing.
-    secret, max_age = current_app.config["SECRET_KEY"], current_app.config["EMAIL_CHANGE_MAX_AGE"]
-    try:
-        if request.method == "GET":
-            _user, new_email = services.check_email_change(token, secret, max_age)
-            return render_template("auth/confirm_email.html", new_email=new_email)
-        services.apply_email_change(token, secret, max_age, utcnow())
-    except services.AccountError as error:
-        fail(400, TOKEN_MESSAGES[error.code]())
-    db.session.commit()
-    flash(_("Votre nouvelle adresse e-mail est confirmée."), "success")
-    return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
+    return _confirm_by_link(
+        "EMAIL_CHANGE_MAX_AGE",
+        show=lambda secret, max_age: render_template(
+            "auth/confirm_email.html",
+            new_email=services.check_email_change(token, secret, max_age)[1]),
+        apply=lambda secret, max_age: services.apply_email_change(token, secret, max_age, utcnow()),
+        done=_("Votre nouvelle adresse e-mail est confirmée."))
 
 
 # Administration of roles --------------------------------------------------------------------
