@@ -254,6 +254,13 @@ def _late(attempt: QuizAttempt):
     return render_template("quizzes/late.html", message=message, **_context(attempt)), 409
 
 
+def _posted_answers(attempt: QuizAttempt):
+    """The attempt's items and the answers the form posts for them (with per-item errors)."""
+    items = attempts.load_items(attempt)
+    answers, errors = attempts.parse_answers(_positions(items), request.form)
+    return items, answers, errors
+
+
 def _positions(items) -> list:
     """The items a form says it carries (``positions``); unknown positions are refused."""
     by_position = {item.position: item for item in items}
@@ -285,9 +292,7 @@ def attempt(attempt_id: int):
     refused = _closed_or_late(attempt, now)
     if refused is not None:
         return refused
-    items = attempts.load_items(attempt)
-    chosen = _positions(items)
-    answers, errors = attempts.parse_answers(chosen, request.form)
+    items, answers, errors = _posted_answers(attempt)
     if errors:
         return _render_all(attempt, items, now, errors=errors, code=400)
     if request.form.get("action") == "submit":
@@ -445,9 +450,7 @@ def autosave(attempt_id: int):
     refused = _closed_or_late(attempt, now)
     if refused is not None:
         return refused
-    items = attempts.load_items(attempt)
-    chosen = _positions(items)
-    answers, errors = attempts.parse_answers(chosen, request.form)
+    items, answers, errors = _posted_answers(attempt)
     if errors:
         return jsonify(error="invalid", message=_("Une réponse n'a pas pu être enregistrée."),
                        errors={str(k): v for k, v in errors.items()}), 400
