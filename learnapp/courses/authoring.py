@@ -449,12 +449,18 @@ def history(course_id: int, lesson_id: int, audience: str):
                            authors=_authors(page.items), **_labels())
 
 
-@bp.get("/<int:course_id>/lessons/<int:lesson_id>/<audience>/versions/<int:number>")
-@roles_required("staff")
-def version(course_id: int, lesson_id: int, audience: str, number: int):
+def _version_or_404(course_id: int, lesson_id: int, audience: str, number: int):
+    """The course, lesson, audience and stored version a version URL names, or 404."""
     course, lesson = _lesson_or_404(course_id, lesson_id)
     audience = _audience_or_404(audience)
     old = editing.find_version(lesson, audience, number) or fail(404, _("Cette version n'existe pas."))
+    return course, lesson, audience, old
+
+
+@bp.get("/<int:course_id>/lessons/<int:lesson_id>/<audience>/versions/<int:number>")
+@roles_required("staff")
+def version(course_id: int, lesson_id: int, audience: str, number: int):
+    course, lesson, audience, old = _version_or_404(course_id, lesson_id, audience, number)
     latest = editing.latest_version(lesson, audience)
     return render_template("courses/office_version.html", course=course, lesson=lesson, audience=audience,
                            version=old, latest_number=latest.number, authors=_authors([old]), **_labels())
@@ -463,9 +469,7 @@ def version(course_id: int, lesson_id: int, audience: str, number: int):
 @bp.post("/<int:course_id>/lessons/<int:lesson_id>/<audience>/versions/<int:number>/restore")
 @roles_required("staff")
 def restore(course_id: int, lesson_id: int, audience: str, number: int):
-    course, lesson = _lesson_or_404(course_id, lesson_id)
-    audience = _audience_or_404(audience)
-    old = editing.find_version(lesson, audience, number) or fail(404, _("Cette version n'existe pas."))
+    course, lesson, audience, old = _version_or_404(course_id, lesson_id, audience, number)
     try:
         restored = editing.restore_version(old, user=current_user, now=utcnow())
     except editing.EditingError:  # the course is no longer written for this group (changed in the files)
