@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnapp.db import TimestampMixin, UTCDateTime
+from learnapp.db import SourcedVersionMixin, TimestampMixin, UTCDateTime
 from learnapp.extensions import db
 
 
@@ -52,7 +52,7 @@ class Lesson(TimestampMixin, db.Model):
         back_populates="lesson", order_by="LessonVersion.number", cascade="all, delete-orphan")
 
 
-class LessonVersion(TimestampMixin, db.Model):
+class LessonVersion(SourcedVersionMixin, TimestampMixin, db.Model):
     """One text of one lesson for one age group, frozen once written."""
 
     __tablename__ = "lesson_version"
@@ -71,11 +71,7 @@ class LessonVersion(TimestampMixin, db.Model):
     body_markdown: Mapped[str] = mapped_column(Text)
     # Rendered and sanitised once, when the version is written; never per request.
     body_html: Mapped[str] = mapped_column(Text)
-    # sha256 of the source (front matter + body): loading unchanged files adds nothing.
-    source_hash: Mapped[str] = mapped_column(String(64), index=True)
-    source: Mapped[str] = mapped_column(String(10), default="files")  # files | editor | restore
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    # source_hash, source (files | editor | restore) and author_id: SourcedVersionMixin.
 
     lesson: Mapped[Lesson] = relationship(back_populates="versions")
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnapp.db import TimestampMixin, UTCDateTime
+from learnapp.db import SourcedVersionMixin, TimestampMixin, UTCDateTime
 from learnapp.extensions import db
 
 
@@ -49,7 +49,7 @@ class Question(TimestampMixin, db.Model):
         back_populates="question", order_by="QuestionVersion.number", cascade="all, delete-orphan")
 
 
-class QuestionVersion(TimestampMixin, db.Model):
+class QuestionVersion(SourcedVersionMixin, TimestampMixin, db.Model):
     __tablename__ = "question_version"
     __table_args__ = (UniqueConstraint("question_id", "number", name="uq_question_version_number"),)
 
@@ -67,10 +67,7 @@ class QuestionVersion(TimestampMixin, db.Model):
     explanation_html: Mapped[str] = mapped_column(Text, default="")
     # The type's own data (choices with ids, correct answers, tolerance …), validated by the type.
     definition: Mapped[dict] = mapped_column(JSON)
-    source_hash: Mapped[str] = mapped_column(String(64), index=True)
-    source: Mapped[str] = mapped_column(String(10), default="files")  # files | gift | editor
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    # source_hash, source (files | gift | editor) and author_id: SourcedVersionMixin.
 
     question: Mapped[Question] = relationship(back_populates="versions")
 
