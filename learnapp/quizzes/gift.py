@@ -85,8 +85,8 @@ MESSAGES = Messages({
                     "non importée en double."),
     "invalid": N_("Refusée par la banque de questions : %(reason)s"),
     # A question taken with a change (notes)
-    "partial_dropped": N_("Crédit partiel non repris : « %(text)s » (%(weight)s %%) compte comme faux."),
-    "partial_answer_dropped": N_("Réponse partiellement juste non reprise : « %(text)s » (%(weight)s %%)."),
+    "wrong_answer_dropped": N_("Réponse fausse « %(text)s » (%(weight)s %%) non reprise : toute réponse non "
+                               "acceptée compte comme fausse."),
     "weights_to_multiple": N_("Question à plusieurs réponses : les réponses de poids positif sont les bonnes, "
                               "et notre règle remplace les poids (chaque bonne réponse cochée rapporte sa part "
                               "du point, chaque mauvaise cochée en retire une part, jamais moins de 0)."),
@@ -368,6 +368,17 @@ class _Question:
             return markdown
         return plain_to_markdown(text)
 
+    def to_markdown_own_format(self, text: str) -> str:
+        """A text that may start with its own ``[format]`` (Moodle's general feedback)."""
+        match = _FORMAT.match(_restore(text))
+        if not match:
+            return self.to_markdown(text)
+        kept, self.format = self.format, match.group(1).lower()
+        try:
+            return self.to_markdown(_restore(text)[match.end():])
+        finally:
+            self.format = kept
+
     def to_plain(self, text: str) -> str:
         text = _restore(text)
         format_match = _FORMAT.match(text)
@@ -519,7 +530,7 @@ def _parse_question(question: _Question) -> dict:
     explanation = data.pop("_feedback", [])
     parts = []
     if _restore(general).strip():
-        parts.append(question.to_markdown(general))
+        parts.append(question.to_markdown_own_format(general))
     if explanation:
         parts.append("\n".join(explanation))
     data["explanation"] = "\n\n".join(parts)
@@ -555,39 +566,60 @@ def _numeric(question: _Question, body: str, base: int) -> dict:
     content = body.strip()
     base += len(body) - len(body.lstrip())
     if not content.startswith(("=", "~")):
-        spec_text, _, feedback = content.partition("#")
-        spec = _parse_numeric_spec(spec_text, base)
-        return {"type": "numeric", **spec,
-                "_feedback": _feedback_list(question, [(_describe_numeric(spec), feedback)])}
-    right, feedback_items = [], []
+        if "=" not in content and "~" not in content:
+            spec_text, _, feedback = content.partition("#")
+            spec = _parse_numeric_spec(spec_text, base)
+            return {"type": "numeric", **spec,
+                    "_feedback": _feedback_list(question, [(_describe_numeric(spec), feedback)])}
+        # Moodle: ``#3:2~#wrong`` is ``#=3:2 ~#wrong`` (the first answer is the right one).
+        content, base = "=" + content, base - 1
+    right, partial, feedback_items, other = [], [], [], ""
     for answer in _split_answers(content, base):
-        if answer.marker == "~":
-            question.note("wrong_numeric_dropped", answer.offset, text=_squash(_restore(answer.text))[:60])
+        text = _squash(_restore(answer.text))
+        if text in ("", "*") and answer.credit() <= 0:
+            # Moodle's catch-all: any other answer, no credit, this feedback.
+            other = question.to_plain(answer.feedback)
+            continue
+        if answer.marker == "~" or answer.credit() <= 0:
+            question.note("wrong_numeric_dropped", answer.offset, text=text[:60])
             continue
         spec = _parse_numeric_spec(answer.text, answer.offset)
         if answer.credit() >= 100:
             right.append((spec, answer))
         else:
-            question.note("partial_answer_dropped", answer.offset, text=_describe_numeric(spec),
-                          weight=_weight_text(answer.credit()))
+            partial.append({**spec, "credit": _credit_value(answer.credit())})
+            feedback_items.append((_describe_numeric(spec), answer.feedback))
     if not right:
         raise _Refuse("no_right_answer")
     distinct = {tuple(sorted(spec.items())) for spec, _ in right}
     if len(distinct) > 1:
         raise _Refuse("numeric_several_values", right[1][1].offset)
     spec, answer = right[0]
-    feedback_items.append((_describe_numeric(spec), answer.feedback))
-    return {"type": "numeric", **spec, "_feedback": _feedback_list(question, feedback_items)}
+    feedback_items.insert(0, (_describe_numeric(spec), answer.feedback))
+    data = {"type": "numeric", **spec, "_feedback": _feedback_list(question, feedback_items)}
+    if partial:
+        data["partial"] = partial
+    if other:
+        data["other_feedback"] = other
+    return data
+
+
+def _credit_value(weight: float) -> int | float:
+    """A GIFT weight (percent) as our ``credit``: 50 → 50, 33.33333 → 33.33333."""
+    weight = round(float(weight), 5)
+    return int(weight) if weight.is_integer() else weight
 
 
 def _weight_text(weight: float) -> str:
     return str(int(weight)) if float(weight).is_integer() else f"{weight:g}"
 
 
-def _choice_dict(question: _Question, text: str, answer: _Answer, correct: bool) -> dict:
+def _choice_dict(question: _Question, text: str, answer: _Answer, correct: bool, partial: bool = False) -> dict:
     choice = {"text": text}
     if correct:
         choice["correct"] = True
+    elif partial and 0 < answer.credit() < 100:
+        choice["credit"] = _credit_value(answer.credit())
     feedback = question.to_plain(answer.feedback)
     if feedback:
         choice["feedback"] = feedback
@@ -613,15 +645,11 @@ def _choice(question: _Question, content: str, base: int) -> dict:
     if not positive:
         raise _Refuse("no_right_answer")
     if full:
-        # Moodle: one answer to pick; only the fully right one earns the point here.
+        # Moodle: one answer to pick; a partly right one (~%50%) earns its part of the point.
         if len(full) > 1:
             raise _Refuse("several_right_single", full[1][1].offset)
-        for text, answer in choices:
-            if 0 < answer.credit() < 100:
-                question.note("partial_dropped", answer.offset, text=text[:60],
-                              weight=_weight_text(answer.credit()))
         return {"type": "single",
-                "choices": [_choice_dict(question, text, answer, answer.credit() >= 100)
+                "choices": [_choice_dict(question, text, answer, answer.credit() >= 100, partial=True)
                             for text, answer in choices]}
     # Several answers to tick: the positively weighted ones are right, and our rule for
     # multiple answers replaces Moodle's weights (always said, since the grading differs).
@@ -653,24 +681,34 @@ def _matching(question: _Question, content: str, base: int) -> dict:
 
 
 def _short_text(question: _Question, content: str, base: int) -> dict:
-    accepted, feedback = [], []
+    accepted, partial, feedback, other = [], [], [], ""
     for answer in _split_answers(content, base):
         text = question.to_plain(answer.text)
         if not text:
             raise _Refuse("empty_answer", answer.offset)
         if len(text) > 200:
             raise _Refuse("too_long", answer.offset, length=len(text), max=200)
+        if text == "*" and answer.credit() <= 0:
+            # Moodle's catch-all (=%0%*): any other answer, no credit, this feedback.
+            other = question.to_plain(answer.feedback)
+            continue
+        if "*" in text and answer.credit() > 0:
+            question.note("wildcard_literal", answer.offset, text=text[:60])
         if answer.credit() >= 100:
-            if "*" in text:
-                question.note("wildcard_literal", answer.offset, text=text[:60])
             accepted.append(text)
             feedback.append((text, answer.feedback))
+        elif answer.credit() > 0:
+            partial.append({"text": text, "credit": _credit_value(answer.credit())})
+            feedback.append((text, answer.feedback))
         else:
-            question.note("partial_answer_dropped", answer.offset, text=text[:60],
+            question.note("wrong_answer_dropped", answer.offset, text=text[:60],
                           weight=_weight_text(answer.credit()))
     if not accepted:
         raise _Refuse("no_right_answer")
-    return {"type": "short_text", "answers": accepted, "_feedback": _feedback_list(question, feedback)}
+    data = {"type": "short_text", "answers": [*accepted, *partial], "_feedback": _feedback_list(question, feedback)}
+    if other:
+        data["other_feedback"] = other
+    return data
 
 
 # Keys -----------------------------------------------------------------------------------------

@@ -96,6 +96,13 @@ MESSAGES = Messages({
     "bad_range": N_("Donnez « answer » (et « tolerance »), ou « min » et « max » avec min ≤ max."),
     "number_too_large": N_("Ce nombre est trop grand."),
     "answers_missing": N_("Il faut une liste « answers » d'au moins une réponse acceptée."),
+    "bad_credit": N_("« credit » est un pourcentage entre 1 et 99 : les points d'une réponse en partie juste "
+                     "(une réponse entièrement juste s'écrit sans « credit »)."),
+    "credit_and_correct": N_("Un choix en partie juste (« credit ») ne peut pas être aussi « correct: true »."),
+    "other_feedback_not_text": N_("« other_feedback » est un texte (%(max)s caractères au plus)."),
+    "partial_not_list": N_("« partial » est une liste de réponses en partie justes, chacune avec son « credit »."),
+    "answer_not_mapping": N_("Chaque réponse est un texte, ou « {text: …, credit: 50} » pour une réponse en "
+                             "partie juste."),
     "bad_accepted_answer": N_("Une réponse acceptée contient au moins une lettre ou un chiffre, et %(max)s "
                               "caractères au plus."),
 })
@@ -210,6 +217,39 @@ def _check_choice_fields(raw: Mapping, allowed: set[str], index: int, problems: 
                                 {"fields": ", ".join(sorted(map(str, unknown)))}))
 
 
+def _credit(value: Any) -> int | float | None:
+    """A partial credit as written in a file: a percentage strictly between 0 and 100, else None."""
+    if not _is_number(value) or not 0 < value < 100:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _other_feedback(raw: Mapping, problems: list[Problem]) -> str:
+    """The catch-all feedback (``other_feedback``): shown for any answer that earns nothing."""
+    value = raw.get("other_feedback")
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > MAX_OPTION_TEXT:
+        problems.append(_problem(("other_feedback",), "other_feedback_not_text", {"max": MAX_OPTION_TEXT}))
+        return ""
+    return value.strip()
+
+
+def _form_credit(text: str | None, errors, name: str) -> int | float | None:
+    """A percentage typed in the editor (« 50 », « 50 % », « 33,3 »); a message when it is not 1-99."""
+    text = (text or "").replace("%", "").strip()
+    if not text:
+        return None
+    try:
+        value = parse_number(text)
+    except AnswerError:
+        value = None
+    credit = _credit(int(value) if value is not None and value.is_integer() else value)
+    if credit is None:
+        errors.add(name, _("Une réponse en partie juste vaut de 1 à %(max)s %% des points.", max=99))
+    return credit
+
+
 def _single_value(values: Mapping[str, Sequence[str]]) -> str | None:
     _only(values, {""})
     parts = [p for p in values.get("", []) if p != ""]
@@ -260,6 +300,9 @@ class ChoiceRow(Form):
     correct = BooleanField(lazy_gettext("Bonne réponse"))
     feedback = StringField(lazy_gettext("Commentaire montré après la réponse"),
                            validators=[Optional(), Length(max=MAX_OPTION_TEXT)])
+    credit = StringField(lazy_gettext("En partie juste : % des points (facultatif)"),
+                         validators=[Optional(), Length(max=6)],
+                         description=lazy_gettext("De 1 à 99, pour un choix qui n'est pas la bonne réponse."))
 
 
 class PairRow(Form):
@@ -361,8 +404,12 @@ class _Choices(QuestionType):
         ("choices_count", "choice_not_mapping", "choice_without_text", "choice_without_image", "image_without_alt",
          "unknown_choice_field", "option_too_long", "correct_not_bool", "feedback_not_text", "duplicate_choice",
          "one_correct", "some_correct", "images_not_supported", "image_missing", "image_bad_name",
-         "image_not_image", "image_too_large"), "choices")
+         "image_not_image", "image_too_large", "bad_credit", "credit_and_correct"), "choices")
     counts_options = True
+    partial_credit: ClassVar[bool] = False  # a choice may carry ``credit`` (percent) when not right
+
+    def _allowed(self, *names: str) -> set[str]:
+        return {*names, "correct", "feedback", *(("credit",) if self.partial_credit else ())}
 
     def _option(self, raw: Mapping, key: str, index: int, images, problems) -> dict | None:
         text = raw.get("text")
@@ -371,7 +418,7 @@ class _Choices(QuestionType):
             return None
         if len(text) > MAX_OPTION_TEXT:
             problems.append(_problem(("choices", index, "text"), "option_too_long", {"max": MAX_OPTION_TEXT}))
-        _check_choice_fields(raw, {"text", "correct", "feedback"}, index, problems)
+        _check_choice_fields(raw, self._allowed("text"), index, problems)
         option = {"id": option_id(key, self.kind, text.strip()), "text": text.strip()}
         return option
 
@@ -394,9 +441,18 @@ class _Choices(QuestionType):
             if not isinstance(feedback, str):
                 problems.append(_problem(("choices", index, "feedback"), "feedback_not_text"))
                 feedback = ""
+            credit = None
+            if self.partial_credit and item.get("credit") is not None:
+                credit = _credit(item["credit"])
+                if credit is None:
+                    problems.append(_problem(("choices", index, "credit"), "bad_credit"))
+                elif correct is True:
+                    problems.append(_problem(("choices", index, "credit"), "credit_and_correct"))
             option = self._option(item, key, index, images, problems)
             if option is not None:
                 option["correct"] = correct is True
+                if credit is not None and correct is not True:
+                    option["credit"] = credit
                 if feedback.strip():
                     option["feedback"] = feedback.strip()
                 options.append(option)
@@ -443,7 +499,7 @@ class _Choices(QuestionType):
         by_id = self._by_id(definition)
         chosen = self._chosen(answer)
         return {"options": [{**self._public(by_id[i]), "chosen": i in chosen, "correct": by_id[i]["correct"],
-                             "feedback": by_id[i].get("feedback", "")}
+                             "credit": by_id[i].get("credit"), "feedback": by_id[i].get("feedback", "")}
                             for i in presentation["order"] if i in by_id]}
 
     def editor_fields(self):
@@ -453,20 +509,26 @@ class _Choices(QuestionType):
         choices = definition.get("choices") or []
         for choice in choices:
             form.choices.append_entry({"text": choice.get("text", ""), "correct": bool(choice.get("correct")),
-                                       "feedback": choice.get("feedback", "")})
+                                       "feedback": choice.get("feedback", ""),
+                                       "credit": _number_text(choice["credit"]) if choice.get("credit") else ""})
         for _blank in range(max(0, min(self.blank_rows, MAX_CHOICES - len(choices)))):
             form.choices.append_entry({})
 
-    def _row(self, row, first: dict) -> dict:
-        """One editor row as a choice of the file: ``first`` (its text or picture), then right and comment."""
+    def _row(self, row, first: dict, errors=None) -> dict:
+        """One editor row as a choice of the file: ``first`` (its text or picture), then right,
+        partial credit (types that have it) and comment."""
         choice = {**first, "correct": bool(row.form.correct.data)}
+        if self.partial_credit and errors is not None and not choice["correct"]:
+            credit = _form_credit(row.form.credit.data, errors, "choices")
+            if credit is not None:
+                choice["credit"] = credit
         if (row.form.feedback.data or "").strip():
             choice["feedback"] = row.form.feedback.data.strip()
         return choice
 
     def from_form(self, form, definition, errors):
-        return {"choices": [self._row(row, {"text": (row.form.text.data or "").strip()}) for row in form.choices
-                            if (row.form.text.data or "").strip()]}
+        return {"choices": [self._row(row, {"text": (row.form.text.data or "").strip()}, errors)
+                            for row in form.choices if (row.form.text.data or "").strip()]}
 
     def stat_options(self, definition):
         return [(choice["id"], choice["text"], bool(choice.get("correct")))
@@ -497,8 +559,10 @@ class SingleChoice(_Choices):
     label = lazy_gettext("Choix unique")
     template = "quizzes/types/_choice.html"
     review_template = "quizzes/types/_choice_review.html"
-    editor_hint = lazy_gettext("Cochez exactement une bonne réponse. Laissez un texte vide pour retirer un choix.")
+    editor_hint = lazy_gettext("Cochez exactement une bonne réponse ; un autre choix peut rapporter une part des "
+                               "points. Laissez un texte vide pour retirer un choix.")
     one_key = True
+    partial_credit = True
 
     def parse(self, definition, presentation, values):
         value = _single_value(values)
@@ -512,7 +576,9 @@ class SingleChoice(_Choices):
         if not isinstance(answer, dict) or set(answer) != {"choice"} or not isinstance(answer["choice"], str):
             return 0.0
         option = self._by_id(definition).get(answer["choice"])
-        return 1.0 if option is not None and option["correct"] else 0.0
+        if option is None:
+            return 0.0
+        return 1.0 if option["correct"] else (_credit(option.get("credit")) or 0) / 100
 
 
 @register
@@ -585,10 +651,11 @@ class ImageChoice(SingleChoice):
     editor_hint = lazy_gettext("Les images restent celles des fichiers ; vous pouvez changer leur description et "
                                "la bonne réponse.")
     blank_rows = 0  # the editor changes descriptions and answers; pictures come from the files
+    partial_credit = False
 
     def _option(self, raw, key, index, images, problems):
         path, alt = raw.get("image"), raw.get("alt")
-        _check_choice_fields(raw, {"image", "alt", "correct", "feedback"}, index, problems)
+        _check_choice_fields(raw, self._allowed("image", "alt"), index, problems)
         if not _is_text(path):
             problems.append(_problem(("choices", index), "choice_without_image"))
             return None
@@ -981,9 +1048,10 @@ class Numeric(QuestionType):
     review_template = "quizzes/types/_numeric_review.html"
     editor_template = "quizzes/types/_numeric_editor.html"
     preview_template = "quizzes/types/_numeric_preview.html"
-    fields = frozenset({"answer", "tolerance", "min", "max", "unit"})
+    fields = frozenset({"answer", "tolerance", "min", "max", "unit", "partial", "other_feedback"})
     problem_fields = {"unit_not_text": "unit", "answer_and_range": "value", "answer_not_number": "value",
-                      "number_too_large": "value", "bad_range": "minimum"}
+                      "number_too_large": "value", "bad_range": "minimum", "partial_not_list": "value",
+                      "bad_credit": "value", "other_feedback_not_text": "other_feedback"}
 
     def build(self, raw, key, images=None):
         unit = raw.get("unit")
@@ -991,20 +1059,52 @@ class Numeric(QuestionType):
         if unit is not None and (not isinstance(unit, str) or len(unit) > 40):
             problems.append(_problem(("unit",), "unit_not_text"))
             unit = None
-        if "answer" in raw:
-            answer, tolerance = raw.get("answer"), raw.get("tolerance", 0)
-            if "min" in raw or "max" in raw:
-                return {}, [_problem(("answer",), "answer_and_range")]
-            if not _is_number(answer) or not _is_number(tolerance) or tolerance < 0:
-                return {}, [_problem(("answer",), "answer_not_number")]
-            low, high = answer - tolerance, answer + tolerance
-        else:
-            answer, low, high = None, raw.get("min"), raw.get("max")
-            if not _is_number(low) or not _is_number(high) or low > high:
-                return {}, [_problem(("min",), "bad_range")]
+        main, problem = _numeric_range(raw, ())
+        if problem is not None:
+            return {}, [problem]
+        answer, low, high = main
         if max(abs(low), abs(high)) > MAX_MAGNITUDE:
             problems.append(_problem(("answer",), "number_too_large"))
-        return {"answer": answer, "min": float(low), "max": float(high), "unit": (unit or "").strip()}, problems
+        definition = {"answer": answer, "min": float(low), "max": float(high), "unit": (unit or "").strip()}
+        partial = raw.get("partial")
+        if partial is not None:
+            if not isinstance(partial, list) or len(partial) > MAX_CHOICES:
+                problems.append(_problem(("partial",), "partial_not_list"))
+            else:
+                built = []
+                for index, item in enumerate(partial):
+                    if not isinstance(item, Mapping) or set(item) - {"answer", "tolerance", "min", "max", "credit"}:
+                        problems.append(_problem(("partial", index), "partial_not_list"))
+                        continue
+                    spec, problem = _numeric_range(item, ("partial", index))
+                    credit = _credit(item.get("credit"))
+                    if problem is not None:
+                        problems.append(problem)
+                    elif credit is None:
+                        problems.append(_problem(("partial", index, "credit"), "bad_credit"))
+                    else:
+                        built.append({"answer": spec[0], "min": float(spec[1]), "max": float(spec[2]),
+                                      "credit": credit})
+                if built:
+                    definition["partial"] = built
+        other = _other_feedback(raw, problems)
+        if other:
+            definition["other_feedback"] = other
+        return definition, problems
+
+    def _credit_of(self, definition, value: float) -> tuple[float, dict | None]:
+        """(credit, the partly right range it fell in) of a number."""
+        def inside(low, high):
+            slack = 1e-9 * max(1.0, abs(low), abs(high))
+            return low - slack <= value <= high + slack
+
+        if inside(definition["min"], definition["max"]):
+            return 1.0, None
+        best = None
+        for part in definition.get("partial") or []:
+            if inside(part["min"], part["max"]) and (best is None or part["credit"] > best["credit"]):
+                best = part
+        return (best["credit"] / 100, best) if best else (0.0, None)
 
     def _value(self, answer) -> float | None:
         if not isinstance(answer, dict) or not _is_number(answer.get("value")):
@@ -1027,14 +1127,19 @@ class Numeric(QuestionType):
         value = self._value(answer)
         if value is None:
             return 0.0
-        slack = 1e-9 * max(1.0, abs(definition["min"]), abs(definition["max"]))
-        return 1.0 if definition["min"] - slack <= value <= definition["max"] + slack else 0.0
+        return self._credit_of(definition, value)[0]
 
     def review(self, definition, presentation, answer):
         view = self.view(definition, presentation, answer)
         exact = definition["min"] == definition["max"]
+        value = self._value(answer)
+        credit, part = self._credit_of(definition, value) if value is not None else (0.0, None)
         return {"given": view["text"], "unit": definition.get("unit", ""), "answer": definition.get("answer"),
-                "min": _plain(definition["min"]), "max": _plain(definition["max"]), "exact": exact}
+                "min": _plain(definition["min"]), "max": _plain(definition["max"]), "exact": exact,
+                "partial": [{"min": _plain(p["min"]), "max": _plain(p["max"]), "exact": p["min"] == p["max"],
+                             "credit": p["credit"]} for p in definition.get("partial") or []],
+                "credit_part": part["credit"] if part else None,
+                "other_feedback": definition.get("other_feedback", "") if value is not None and credit == 0 else ""}
 
     def editor_fields(self):
         def number(label, description=None):
@@ -1045,7 +1150,8 @@ class Numeric(QuestionType):
                 "tolerance": number(lazy_gettext("Tolérance (plus ou moins)")),
                 "minimum": number(lazy_gettext("Au moins")),
                 "maximum": number(lazy_gettext("Au plus")),
-                "unit": number(lazy_gettext("Unité"))}
+                "unit": number(lazy_gettext("Unité")),
+                "other_feedback": _other_feedback_field()}
 
     def to_form(self, definition, form):
         if definition.get("answer") is not None:
@@ -1056,6 +1162,7 @@ class Numeric(QuestionType):
             form.minimum.data = _number_text(definition.get("min"))
             form.maximum.data = _number_text(definition.get("max"))
         form.unit.data = definition.get("unit", "")
+        form.other_feedback.data = definition.get("other_feedback", "")
 
     def from_form(self, form, definition, errors):
         data: dict = {}
@@ -1071,6 +1178,12 @@ class Numeric(QuestionType):
             errors.add("value", _("Donnez la valeur juste, ou un intervalle (au moins, au plus)."))
         if (form.unit.data or "").strip():
             data["unit"] = form.unit.data.strip()
+        # Partly right values are written in files or come from GIFT; the editor keeps them.
+        partial = [_numeric_source(part) | {"credit": part["credit"]} for part in definition.get("partial") or []]
+        if partial:
+            data["partial"] = partial
+        if (form.other_feedback.data or "").strip():
+            data["other_feedback"] = form.other_feedback.data.strip()
         return data
 
     def demo_values(self, definition, right, rng):
@@ -1079,6 +1192,39 @@ class Numeric(QuestionType):
         if not right:
             value = high + max(1.0, abs(high) * 0.25)
         return {"": [f"{value:g}"]}
+
+
+def _numeric_range(raw: Mapping, path: tuple) -> tuple[tuple, TypeProblem | None]:
+    """``answer`` (± ``tolerance``) or ``min``/``max`` of a mapping → ((answer, low, high), problem)."""
+    if "answer" in raw:
+        answer, tolerance = raw.get("answer"), raw.get("tolerance", 0)
+        if "min" in raw or "max" in raw:
+            return (), _problem((*path, "answer"), "answer_and_range")
+        if not _is_number(answer) or not _is_number(tolerance) or tolerance < 0:
+            return (), _problem((*path, "answer"), "answer_not_number")
+        return (answer, answer - tolerance, answer + tolerance), None
+    low, high = raw.get("min"), raw.get("max")
+    if not _is_number(low) or not _is_number(high) or low > high:
+        return (), _problem((*path, "min"), "bad_range")
+    return (None, low, high), None
+
+
+def _numeric_source(part: dict) -> dict:
+    """A stored range as a file writes it: answer and tolerance, or min and max."""
+    if part.get("answer") is not None:
+        tolerance = round(float(part["max"]) - float(part["answer"]), 12)
+        return {"answer": part["answer"], "tolerance": int(tolerance) if tolerance.is_integer() else tolerance}
+    return {"min": _whole(part["min"]), "max": _whole(part["max"])}
+
+
+def _whole(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _other_feedback_field():
+    return StringField(lazy_gettext("Commentaire pour toute autre réponse (facultatif)"),
+                       validators=[Optional(), Length(max=MAX_OPTION_TEXT)],
+                       description=lazy_gettext("Montré après une réponse qui ne rapporte aucun point."))
 
 
 def _plain(value: float) -> str:
@@ -1097,25 +1243,68 @@ class ShortText(QuestionType):
     review_template = "quizzes/types/_short_text_review.html"
     editor_template = "quizzes/types/_short_text_editor.html"
     preview_template = "quizzes/types/_short_text_preview.html"
-    fields = frozenset({"answers"})
-    problem_fields = dict.fromkeys(("answers_missing", "bad_accepted_answer"), "answers")
+    fields = frozenset({"answers", "other_feedback"})
+    problem_fields = {**dict.fromkeys(("answers_missing", "bad_accepted_answer", "answer_not_mapping", "bad_credit"),
+                                      "answers"),
+                      "other_feedback_not_text": "other_feedback"}
 
     def build(self, raw, key, images=None):
         answers = raw.get("answers")
         if isinstance(answers, str):
             answers = [answers]
-        if not isinstance(answers, list) or not answers or not all(_is_text(a) for a in answers):
+        if not isinstance(answers, list) or not answers or len(answers) > MAX_VALUES:
             return {}, [_problem(("answers",), "answers_missing")]
-        problems = []
-        for index, answer in enumerate(answers):
-            if not fold_text(answer) or len(answer) > MAX_TEXT:
+        problems: list[Problem] = []
+        full, partial = [], []
+        for index, item in enumerate(answers):
+            credit = None
+            if isinstance(item, Mapping):  # {text: Cat, credit: 50}: partly right
+                if set(item) - {"text", "credit"} or not _is_text(item.get("text")):
+                    problems.append(_problem(("answers", index), "answer_not_mapping"))
+                    continue
+                if item.get("credit") is not None:
+                    credit = _credit(item["credit"])
+                    if credit is None:
+                        problems.append(_problem(("answers", index, "credit"), "bad_credit"))
+                        continue
+                item = item["text"]
+            if not _is_text(item):
+                problems.append(_problem(("answers", index), "answer_not_mapping"))
+                continue
+            if not fold_text(item) or len(item) > MAX_TEXT:
                 problems.append(_problem(("answers", index), "bad_accepted_answer", {"max": MAX_TEXT}))
-        return {"answers": [a.strip() for a in answers]}, problems
+            if credit is None:
+                full.append(item.strip())
+            else:
+                partial.append({"text": item.strip(), "credit": credit})
+        if not full and not problems:
+            problems.append(_problem(("answers",), "answers_missing"))
+        definition: dict = {"answers": full}
+        if partial:
+            definition["partial"] = partial
+        other = _other_feedback(raw, problems)
+        if other:
+            definition["other_feedback"] = other
+        return definition, problems
 
     def _text(self, answer) -> str | None:
         if isinstance(answer, dict) and set(answer) == {"text"} and isinstance(answer["text"], str):
             return answer["text"]
         return None
+
+    def _match(self, definition, answer) -> tuple[float, dict | None]:
+        """(credit, the partly right answer it matched) of a typed answer."""
+        text = self._text(answer)
+        if text is None or len(text) > MAX_TEXT:
+            return 0.0, None
+        folded = fold_text(text)
+        if not folded:
+            return 0.0, None
+        if folded in {fold_text(a) for a in definition["answers"]}:
+            return 1.0, None
+        matches = [p for p in definition.get("partial") or [] if fold_text(p["text"]) == folded]
+        best = max(matches, key=lambda p: p["credit"], default=None)
+        return (best["credit"] / 100, best) if best else (0.0, None)
 
     def view(self, definition, presentation, answer):
         return {"text": self._text(answer) or "", "max_length": MAX_TEXT}
@@ -1129,25 +1318,42 @@ class ShortText(QuestionType):
         return {"text": text.strip()}
 
     def grade(self, definition, answer):
-        text = self._text(answer)
-        if text is None or len(text) > MAX_TEXT:
-            return 0.0
-        folded = fold_text(text)
-        return 1.0 if folded and folded in {fold_text(a) for a in definition["answers"]} else 0.0
+        return self._match(definition, answer)[0]
 
     def review(self, definition, presentation, answer):
-        return {"given": self._text(answer) or "", "answers": definition["answers"]}
+        credit, part = self._match(definition, answer)
+        given = self._text(answer) or ""
+        return {"given": given, "answers": definition["answers"], "partial": definition.get("partial") or [],
+                "credit_part": part["credit"] if part else None,
+                "other_feedback": definition.get("other_feedback", "") if given and credit == 0 else ""}
 
     def editor_fields(self):
         return {"answers": TextAreaField(
             lazy_gettext("Réponses acceptées"), validators=[Optional(), Length(max=4000)],
-            description=lazy_gettext("Une par ligne. Majuscules, accents et espaces ne comptent pas."))}
+            description=lazy_gettext("Une par ligne. Majuscules, accents et espaces ne comptent pas.")),
+                "partial": TextAreaField(
+            lazy_gettext("Réponses en partie justes (facultatif)"), validators=[Optional(), Length(max=4000)],
+            description=lazy_gettext("Une par ligne, les points d'abord : « 50 % : Saint-Malo ».")),
+                "other_feedback": _other_feedback_field()}
 
     def to_form(self, definition, form):
         form.answers.data = "\n".join(definition.get("answers") or [])
+        form.partial.data = "\n".join(f"{_number_text(p['credit'])} % : {p['text']}"
+                                      for p in definition.get("partial") or [])
+        form.other_feedback.data = definition.get("other_feedback", "")
 
     def from_form(self, form, definition, errors):
-        return {"answers": split_lines(form.answers.data)}
+        data: dict = {"answers": split_lines(form.answers.data)}
+        for line in split_lines(form.partial.data):
+            credit, colon, text = line.partition(":")
+            value = _form_credit(credit, errors, "partial") if colon and text.strip() else None
+            if not colon or not text.strip():
+                errors.add("partial", _("Écrivez chaque réponse en partie juste ainsi : « 50 % : Saint-Malo »."))
+            elif value is not None:
+                data["answers"].append({"text": text.strip(), "credit": value})
+        if (form.other_feedback.data or "").strip():
+            data["other_feedback"] = form.other_feedback.data.strip()
+        return data
 
     def demo_values(self, definition, right, rng):
         return {"": [definition["answers"][0] if right else "je ne sais pas"]}
