@@ -43,7 +43,7 @@ def test_our_sample_gives_every_type_and_refuses_what_it_cannot_take(ours):
         (25, "duplicate"), (27, "duplicate"), (29, "essay"), (31, "no_right_answer")]
     assert {p.line: p.params["other"] for p in ours.refused if p.code == "duplicate"} == {25: 23, 27: 7}
     assert [(p.line, p.code) for p in ours.notes] == [
-        (3, "category_ignored"), (21, "weights_to_multiple"), (23, "partial_dropped")]
+        (3, "category_ignored"), (21, "weights_to_multiple")]
 
 
 def test_our_sample_keeps_each_answer(ours):
@@ -78,11 +78,13 @@ def test_every_question_of_the_examples_file_is_taken_or_refused_with_its_line(e
     refused = {p.line for p in examples.refused}
     assert taken | refused == set(EXAMPLE_QUESTIONS)
     assert not taken & refused
-    assert len(examples.questions) == 33 and len(examples.refused) == 10
+    assert len(examples.questions) == 34 and len(examples.refused) == 9
     # The refused ones are exact repeats of an earlier question, each naming it.
     assert {p.code for p in examples.refused} == {"duplicate"}
     repeats = {p.line: p.params["other"] for p in examples.refused}
-    assert repeats == {25: 8, 27: 10, 43: 14, 49: 12, 76: 70, 136: 130, 167: 8, 169: 10, 171: 12, 173: 14}
+    # Line 76 (1822 with a partly right 1822 ± 2) is no repeat of line 70 (1822) now that partial
+    # credit is kept.
+    assert repeats == {25: 8, 27: 10, 43: 14, 49: 12, 136: 130, 167: 8, 169: 10, 171: 12, 173: 14}
 
 
 def test_every_taken_question_has_the_common_fields_and_renders_cleanly(examples):
@@ -124,13 +126,11 @@ def test_true_false_and_its_feedback(examples):
     assert data["answer"] is False and data["explanation"] == "No one is buried in Grant's tomb."
 
 
-def test_short_answer_keeps_only_fully_right_answers_and_says_so(examples):
+def test_short_answer_keeps_partly_right_answers_with_their_credit(examples):
     assert taken_at(examples, 14)["answers"] == ["no one", "nobody"]
     data = taken_at(examples, 195)
-    assert data["answers"] == ["Nazareth"]
-    notes = [p for p in examples.notes if 195 <= p.line <= 199]
-    assert [(p.line, p.code, p.params["text"]) for p in notes] == [
-        (197, "partial_answer_dropped", "Nazereth"), (198, "partial_answer_dropped", "Bethlehem")]
+    assert data["answers"] == ["Nazareth", {"text": "Nazereth", "credit": 75}, {"text": "Bethlehem", "credit": 25}]
+    assert not [p for p in examples.notes if 195 <= p.line <= 199]
 
 
 def test_numeric_tolerance_range_and_several_answers(examples):
@@ -143,15 +143,18 @@ def test_numeric_tolerance_range_and_several_answers(examples):
     several = taken_at(examples, 202)
     assert several["answer"] == 1822 and several["tolerance"] == 0
     assert "Correct" in several["explanation"]
-    assert "partial_answer_dropped" in problems_at(examples, 205)
+    assert several["partial"] == [{"answer": 1822, "tolerance": 2, "credit": 50}]
+    assert not problems_at(examples, 205)
 
 
 def test_percentage_weights(examples):
-    # One fully right answer: a single choice; partial credit is reported, not silently lost.
+    # One fully right answer: a single choice whose partly right answers keep their credit.
     hometown = taken_at(examples, 117)
     assert hometown["type"] == "single"
     assert [c["text"] for c in hometown["choices"] if c.get("correct")] == ["Nazareth"]
-    assert problems_at(examples, 119) == ["partial_dropped"] and problems_at(examples, 120) == ["partial_dropped"]
+    assert {c["text"]: c.get("credit") for c in hometown["choices"] if not c.get("correct")} == {
+        "Jerusalem": None, "Bethlehem": 25, "Galilee": 50}
+    assert not problems_at(examples, 119) and not problems_at(examples, 120)
     # No fully right answer, positive weights: several answers to tick.
     tomb = taken_at(examples, 130)
     assert tomb["type"] == "multiple" and problems_at(examples, 130) == ["weights_to_multiple"]

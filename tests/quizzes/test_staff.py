@@ -340,7 +340,7 @@ def test_preview_of_a_gift_file_reports_every_refusal_and_writes_nothing(client,
     assert re.search(rf"Reprises</dt><dd>{gift_sample.taken}<", page)
     for line in gift_sample.refused_lines:
         assert f"Ligne {line}</span>" in page
-    assert "Crédit partiel non repris" in page
+    assert "Question à plusieurs réponses : les réponses de poids positif sont les bonnes" in page
     assert total_versions(db) == before
 
 
@@ -545,9 +545,9 @@ def test_the_staff_pages_speak_english_too(client, staff, course, db):
     assert "Question bank" in client.get(f"/office/quizzes/{course.id}/questions").get_data(as_text=True)
     page = client.get(f"/office/quizzes/{course.id}/statistics").get_data(as_text=True)
     assert "Pass rate per tier and age group" in page and "No finished attempt yet." in page
-    response = upload(client, course, b"Essay {}\n\nQ {=a ~%50%b ~c}", "preview")
+    response = upload(client, course, b"Essay {}\n\nQ {~%50%a ~%50%b ~c}", "preview")
     page = response.get_data(as_text=True)
-    assert "nothing to grade automatically" in page and "Partial credit not kept" in page
+    assert "nothing to grade automatically" in page and "Question with several answers: the positively weighted" in page
 
 
 def test_the_statistics_name_true_and_false_in_the_readers_language(client, staff, course, db, now, make_user):
