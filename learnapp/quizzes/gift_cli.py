@@ -69,3 +69,31 @@ def import_gift(file: Path, course_slug: str, tier: int, audiences: tuple[str, .
     db.session.commit()
     click.echo(f"imported into {course_slug}, tier {tier} ({', '.join(audiences)}): "
                f"{len(outcome.created)} new, {len(outcome.updated)} changed, {len(outcome.unchanged)} unchanged")
+
+
+@quizzes.command("export-gift", help="Write a course's question bank as a Moodle GIFT file (pictures in a zip "
+                                     "beside it). Questions GIFT cannot express are listed with the reason.")
+@click.option("--course", "course_slug", required=True, help="The course's slug.")
+@click.option("--tier", type=int, default=None, help="Only the questions of this tier.")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def export_gift(course_slug: str, tier: int | None, file: Path):
+    from learnapp.courses.models import Course
+    from learnapp.quizzes import gift_export_files
+
+    course = db.session.scalar(select(Course).where(Course.slug == course_slug))
+    if course is None:
+        raise click.ClickException(f"no course {course_slug!r}")
+    if tier is not None and tier not in gift_import.tier_numbers(course):
+        known = ", ".join(map(str, gift_import.tier_numbers(course))) or "none"
+        raise click.ClickException(f"course {course_slug!r} has no tier {tier} (tiers: {known})")
+    result = gift_export_files.export_course(course, tier)
+    file.write_text(result.text, encoding="utf-8")
+    click.echo(f"{file}: {len(result.written)} questions written, {len(result.skipped)} skipped")
+    if result.images:
+        images = file.with_name(f"{file.stem}-images.zip")
+        images.write_bytes(gift_export_files.images_zip(result.images))
+        click.echo(f"{images}: {len(result.images)} pictures")
+    for problem in result.problems:
+        kind = "non exportée" if problem.skipped else "note"
+        click.echo(f"  {problem.key} [{kind}] {problem.message}")

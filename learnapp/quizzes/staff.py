@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 from dataclasses import dataclass
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from learnapp.core import age_groups, markdown
@@ -24,7 +25,17 @@ from learnapp.core.pagination import PER_PAGE, Page, page_number
 from learnapp.courses.models import Course
 from learnapp.db import utcnow
 from learnapp.extensions import db
-from learnapp.quizzes import bank_import, gift, gift_import, loader, staff_queries, stats, stats_queries, types
+from learnapp.quizzes import (
+    bank_import,
+    gift,
+    gift_export_files,
+    gift_import,
+    loader,
+    staff_queries,
+    stats,
+    stats_queries,
+    types,
+)
 from learnapp.quizzes.models import Question, QuestionVersion
 from learnapp.quizzes.staff_forms import (
     AUDIENCE_LABELS,
@@ -102,6 +113,27 @@ def bank(course_id: int):
                                    number=page_number(request.args.get("page")))
     return render_template("quizzes/staff_bank.html", course=course, tiers=tiers, page=page, form=form,
                            filters={"tier": tier, "audience": audience}, **_labels())
+
+
+@bp.get("/<int:course_id>/export.gift")
+@roles_required("staff")
+def export_gift(course_id: int):
+    """The bank (one tier's with ``?tier=N``) as a GIFT file Moodle imports; with its pictures, a zip."""
+    course = _course_or_404(course_id)
+    tier_text = request.args.get("tier", "")
+    tier = None
+    if tier_text:
+        numbers = {str(t.number): t.number for t in staff_queries.tiers(course)}
+        if tier_text not in numbers:
+            fail(404, _("Ce cours n'a pas ce niveau."))
+        tier = numbers[tier_text]
+    result = gift_export_files.export_course(course, tier)
+    name = f"{course.slug}{f'-niveau-{tier}' if tier is not None else ''}"
+    if result.images:
+        return send_file(io.BytesIO(gift_export_files.bundle(result, f"{name}.gift")), mimetype="application/zip",
+                         as_attachment=True, download_name=f"{name}-gift.zip")
+    return send_file(io.BytesIO(result.text.encode()), mimetype="text/plain; charset=utf-8", as_attachment=True,
+                     download_name=f"{name}.gift")
 
 
 # The editor ------------------------------------------------------------------------------------------

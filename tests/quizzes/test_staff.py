@@ -602,3 +602,43 @@ def test_an_image_choice_keeps_its_pictures_when_its_texts_change(client, staff,
     assert [c["text"] for c in new.definition["choices"]] == ["Le Mont", "Une tour de guet"]
     assert [c["correct"] for c in new.definition["choices"]] == [False, True]
     assert [c["image"] for c in new.definition["choices"]] == [c["image"] for c in old.definition["choices"]]
+
+
+# GIFT export --------------------------------------------------------------------------------------------
+
+def test_staff_download_the_bank_as_gift_that_imports_back(client, staff, course, db):
+    from learnapp.quizzes.gift import parse_gift
+
+    page = client.get(f"/office/quizzes/{course.id}/questions").get_data(as_text=True)
+    assert f"/office/quizzes/{course.id}/export.gift" in page
+    response = client.get(f"/office/quizzes/{course.id}/export.gift")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"] and ".gift" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert "// non exportée : ordre-maree" in text
+    result = parse_gift(text)
+    assert sorted(q.title for q in result.questions) == sorted(q["id"] for q in QUESTIONS if q["type"] != "ordering")
+    tier_two = client.get(f"/office/quizzes/{course.id}/export.gift?tier=2").get_data(as_text=True)
+    assert sorted(q.title for q in parse_gift(tier_two).questions) == ["chausey-archipel", "maree-hauteur"]
+
+
+@pytest.mark.parametrize("tier", ["9", "abc", "-1"])
+def test_a_bad_tier_in_the_export_is_a_404_not_a_500(client, staff, course, tier):
+    assert client.get(f"/office/quizzes/{course.id}/export.gift?tier={tier}").status_code == 404
+
+
+def test_learners_cannot_download_the_bank(client, make_user, login, course):
+    login(make_user("learner"))
+    assert client.get(f"/office/quizzes/{course.id}/export.gift").status_code in (403, 404)
+
+
+def test_the_command_exports_a_course_and_lists_what_it_skips(runner, course, db, tmp_path):
+    out = tmp_path / "banque.gift"
+    result = runner.invoke(args=["quizzes", "export-gift", "--course", course.slug, str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"{len(QUESTIONS) - 1} questions written, 1 skipped" in result.output
+    assert "ordre-maree [non exportée]" in result.output and "maree-hauteur [note]" in result.output
+    back = runner.invoke(args=["quizzes", "import-gift", str(out), "--course", course.slug, "--tier", "1", "--dry-run"])
+    assert f"{len(QUESTIONS) - 1} taken, 0 refused" in back.output, back.output
+    assert runner.invoke(args=["quizzes", "export-gift", "--course", "nope", str(out)]).exit_code != 0
+    assert runner.invoke(args=["quizzes", "export-gift", "--course", course.slug, "--tier", "7", str(out)]).exit_code != 0
