@@ -86,3 +86,34 @@ def test_a_child_sees_partial_credit_kindly(app, db, now, make_user, course):
     feedback = client.get(f"/quizzes/attempts/{attempt.id}/questions/1").get_data(as_text=True)
     assert "Presque !" in feedback and "presque !" in feedback and "Ta réponse rapporte" in feedback
     assert "Votre réponse" not in feedback
+
+
+def test_item_statistics_count_partial_credit(app, db, now, make_user, course):
+    """Facility is the mean credit: a partly right answer counts its part; the option counts
+    still show the partly right choice; the staff page draws them."""
+    from learnapp.quizzes import stats_queries
+
+    for pick in ("right", "partly", "partly", "wrong"):
+        learner = make_user()
+        client = app.test_client()
+        sign_in(client, learner)
+        start(client)
+        attempt = attempt_of(db, learner)
+        items = attempts.load_items(attempt)
+        answers = {}
+        for item in items:
+            if item.question_version.type == "single":
+                choices = item.question_version.definition["choices"]
+                wanted = {"right": lambda c: c["correct"], "partly": lambda c: c.get("credit"),
+                          "wrong": lambda c: not c["correct"] and not c.get("credit")}[pick]
+                answers[item.position] = {"choice": next(c["id"] for c in choices if wanted(c))}
+        client.post(f"/quizzes/attempts/{attempt.id}", data={**all_fields(items, answers), "action": "submit"})
+    statistics = stats_queries.course_statistics(course.id)
+    phare = next(row for row in statistics.rows if row.key == "phare")
+    assert phare.stats.n == 4 and phare.stats.facility == pytest.approx((1 + 0.5 + 0.5 + 0) / 4)
+    assert [(o.label, o.count) for o in phare.stats.options] == [
+        ("à la pointe du Roc", 1), ("sur le port", 2), ("au marché", 1)]
+    staff = make_user("staff")
+    page = app.test_client()
+    sign_in(page, staff)
+    assert page.get(f"/office/quizzes/{course.id}/statistics").status_code == 200
