@@ -149,3 +149,37 @@ def test_an_adult_fails_waits_out_the_cooldown_and_passes(page, live_server, clo
     page.goto(f"/quizzes/courses/{SLUG}")
     expect(page.locator(".tier-card")).to_contain_text("Réussi")
     db.session.remove()
+
+
+@pytest.mark.parametrize("lang, verdict, note", [
+    ("fr", "Réponse en partie juste", "Votre réponse rapporte 50 % des points."),
+    ("en", "Partly right", "Your answer earns 50 % of the point."),
+])
+def test_an_adult_sees_partial_credit_in_the_review(page, live_server, clock, now, make_user, assert_accessible,
+                                                    lang, verdict, note):
+    course = make_course(now)
+    make_tier(course, 1, questions_per_attempt=2, pass_mark=40, requires_course_done=False)
+    add_questions(course, [
+        question("phare", prompt="Où se trouve le phare de Granville ?",
+                 choices=[{"text": "À la pointe du Roc", "correct": True}, {"text": "Sur le port", "credit": 50},
+                          {"text": "Au marché"}]),
+        question("archipel", "short_text", prompt="Quel archipel fait face à Granville ?",
+                 answers=["Chausey", {"text": "Jersey", "credit": 25}], other_feedback="Regardez la carte."),
+    ], now)
+    adult = make_user(name="Camille", email="camille@example.org")
+    page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+    page.goto("/login")
+    page.locator("input[type=email]").fill(adult.email)
+    page.locator("input[type=password]").fill(TEST_PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.goto(f"/quizzes/courses/{SLUG}/tiers/1")
+    page.locator("input[name=mode][value=all]").check()
+    page.locator("form button[type=submit]").last.click()
+    expect(page.locator("fieldset.question")).to_have_count(2)
+    page.get_by_label("Sur le port").check()
+    page.locator("input[type=text]").fill("Jersey")
+    page.locator("button[value=submit]").click()
+    expect(page.locator(".review-item")).to_have_count(2)
+    expect(page.locator(".verdict-partly").first).to_contain_text(verdict)
+    expect(page.get_by_text(note)).to_be_visible()
+    assert_accessible(page)
