@@ -257,3 +257,41 @@ def test_images_are_named_for_the_zip_beside_the_file():
     exported = gift_export.export_gift([question])
     assert exported.images == [f"{sha}.png"]
     assert f"(images/{sha}.png)" in exported.text
+
+
+# The staff editor keeps partial credit and catch-all feedback ------------------------------------------
+
+class _Errors(dict):
+    def add(self, name, message):
+        self.setdefault(name, []).append(str(message))
+
+
+@pytest.mark.parametrize("name, raw", [
+    ("single", {"choices": [{"text": "a", "correct": True}, {"text": "b", "credit": 50}, {"text": "c"}]}),
+    ("short_text", {"answers": ["Chausey", {"text": "Jersey", "credit": 25}], "other_feedback": "Non."}),
+    ("numeric", {"answer": 1822, "partial": [{"answer": 1822, "tolerance": 2, "credit": 50},
+                                             {"min": 1800, "max": 1850, "credit": 10}], "other_feedback": "Non."}),
+])
+def test_the_editor_gives_back_partial_credit_and_catch_all(name, raw):
+    import wtforms
+
+    kind = types.get(name)
+    definition, problems = kind.build(raw, "q")
+    assert problems == []
+    form = type("EditorForm", (wtforms.Form,), kind.editor_fields())()
+    kind.to_form(definition, form)
+    errors = _Errors()
+    rebuilt, problems = kind.build(kind.from_form(form, definition, errors), "q")
+    assert errors == {} and problems == []
+    assert rebuilt == definition
+
+
+def test_the_editor_says_when_a_partial_credit_is_not_understood():
+    import wtforms
+
+    kind = types.get("short_text")
+    form = type("EditorForm", (wtforms.Form,), kind.editor_fields())(
+        data={"answers": "Chausey", "partial": "Jersey sans points\n150 % : Sark"})
+    errors = _Errors()
+    data = kind.from_form(form, {}, errors)
+    assert data["answers"] == ["Chausey"] and len(errors["partial"]) == 2
