@@ -644,8 +644,9 @@ def _choice(question: _Question, content: str, base: int) -> dict:
     positive = [(text, answer) for text, answer in choices if answer.credit() > 0]
     if not positive:
         raise _Refuse("no_right_answer")
-    if full:
-        # Moodle: one answer to pick; a partly right one (~%50%) earns its part of the point.
+    if any(answer.marker == "=" for _text, answer in choices):
+        # Moodle: an answer marked « = » makes a question with one answer to pick (``~%100%`` alone
+        # does not: several may then be ticked); a partly right one (~%50%) earns its part of the point.
         if len(full) > 1:
             raise _Refuse("several_right_single", full[1][1].offset)
         return {"type": "single",

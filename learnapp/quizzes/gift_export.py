@@ -14,6 +14,7 @@ text with ``gift.parse_gift`` gives the same questions back (tested for every ty
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -91,6 +92,14 @@ def escape(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\\n")
 
 
+_READ_AS_MARKUP = re.compile(r"^\s*(%-?\d|\[(markdown|html|plain|moodle)\])", re.IGNORECASE)
+
+
+def answer(text: str) -> str:
+    """An answer's text: one that would read as a weight (« %50% ») or a format gets ``[plain]``."""
+    return ("[plain]" if _READ_AS_MARKUP.match(text) else "") + escape(text)
+
+
 def number(value) -> str:
     """14.0 → « 14 », 3.1415 → « 3.1415 » (GIFT's decimal point)."""
     value = float(value)
@@ -133,7 +142,7 @@ def _choices(question: ExportQuestion, notes: list) -> str:
         wrong = len(choices) - right
         for choice in choices:
             weight = 100 / right if choice.get("correct") else (-100 / wrong if wrong else 0)
-            lines.append(f"~%{percent(weight)}%{escape(choice['text'])}{_feedback(choice.get('feedback'))}")
+            lines.append(f"~%{percent(weight)}%{answer(choice['text'])}{_feedback(choice.get('feedback'))}")
     else:
         for choice in choices:
             if choice.get("correct"):
@@ -142,7 +151,7 @@ def _choices(question: ExportQuestion, notes: list) -> str:
                 head = f"~%{percent(choice['credit'])}%"
             else:
                 head = "~"
-            lines.append(f"{head}{escape(choice['text'])}{_feedback(choice.get('feedback'))}")
+            lines.append(f"{head}{answer(choice['text'])}{_feedback(choice.get('feedback'))}")
     return "\n\t".join(lines)
 
 
@@ -158,7 +167,7 @@ def _short_text(question: ExportQuestion, notes: list) -> str:
     for text, credit in answers:
         if "*" in text:
             notes.append(("wildcard_answer", {"text": text[:60]}))
-        lines.append(f"={'' if credit is None else f'%{percent(credit)}%'}{escape(text)}")
+        lines.append(f"={'' if credit is None else f'%{percent(credit)}%'}{answer(text)}")
     if definition.get("other_feedback"):
         lines.append(f"=%0%*{_feedback(definition['other_feedback'])}")
     return "\n\t".join(lines)
@@ -191,7 +200,7 @@ def _matching(question: ExportQuestion, notes: list) -> str:
     texts += [d["text"] for d in definition.get("distractors") or []]
     if any("->" in text for text in texts):
         raise _Skip("arrow_in_pair")
-    lines = [f"={escape(p['left'])} -> {escape(p['right'])}" for p in definition["pairs"]]
+    lines = [f"={answer(p['left'])} -> {escape(p['right'])}" for p in definition["pairs"]]
     lines += [f"= -> {escape(d['text'])}" for d in definition.get("distractors") or []]
     return "\n\t".join(lines)
 

@@ -295,3 +295,18 @@ def test_the_editor_says_when_a_partial_credit_is_not_understood():
     errors = _Errors()
     data = kind.from_form(form, {}, errors)
     assert data["answers"] == ["Chausey"] and len(errors["partial"]) == 2
+
+
+def test_weights_without_an_equals_sign_let_several_be_ticked_as_in_moodle():
+    data, _result = one("::Q8:: Entre orange et vert ?{~%100%jaune ~%-50%rouge ~%-50%bleu}")
+    assert data["type"] == "multiple"
+    assert [c["text"] for c in data["choices"] if c.get("correct")] == ["jaune"]
+
+
+def test_an_answer_that_looks_like_a_weight_or_a_format_is_exported_as_plain_text():
+    question = stored({"id": "pourcent", "type": "single", "prompt": "Combien ?",
+                       "choices": [{"text": "%50% de plus", "correct": True}, {"text": "[html] rien"}]})
+    text = gift_export.export_gift([question]).text
+    assert "=[plain]%50% de plus" in text and "~[plain][html] rien" in text
+    back = built(parse_gift(text).questions[0].data)
+    assert [c["text"] for c in back.definition["choices"]] == ["%50% de plus", "[html] rien"]
