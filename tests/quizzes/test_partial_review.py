@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from learnapp.quizzes import attempts
-from tests.quizzes.quiz_helpers import SLUG, add_questions, finish_course, make_course, make_tier, question
+from tests.quizzes.quiz_helpers import add_questions, finish_course, make_course, make_tier, question
 from tests.quizzes.test_routes import all_fields, attempt_of, form_for, sign_in, start
 
 PARTIAL = [
@@ -14,7 +14,8 @@ PARTIAL = [
                                          {"text": "sur le port", "credit": 50}, {"text": "au marché"}]),
     question("iles", "short_text", answers=["Chausey", {"text": "Jersey", "credit": 25}],
              other_feedback="Regarde la carte."),
-    question("annee", "numeric", answer=1822, tolerance=0, unit="", partial=[{"answer": 1822, "tolerance": 2, "credit": 50}]),
+    question("annee", "numeric", answer=1822, tolerance=0, unit="",
+             partial=[{"answer": 1822, "tolerance": 2, "credit": 50}]),
 ]
 
 
