@@ -192,6 +192,18 @@ def _unescape(text: str) -> str:
     return html.unescape(text)
 
 
+def test_the_editor_saves_a_partly_right_choice(client, staff, course, db):
+    question_id = question(db, "maree-deux-fois").id
+    response = client.post(f"/office/quizzes/questions/{question_id}",
+                           data=editor_data(db, "maree-deux-fois", action="save", **{"choices-1-credit": "50 %"}))
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    version = db.session.scalar(select(QuestionVersion).join(Question).where(Question.key == "maree-deux-fois")
+                                .order_by(QuestionVersion.number.desc()))
+    assert [c.get("credit") for c in version.definition["choices"]] == [None, 50, None]
+    page = client.get(f"/office/quizzes/questions/{question_id}").get_data(as_text=True)
+    assert 'name="choices-1-credit"' in page and 'value="50"' in page
+
+
 def test_preview_renders_sanitised_and_saves_nothing(client, staff, course, db):
     question_id = question(db, "maree-deux-fois").id
     data = editor_data(db, "maree-deux-fois", prompt="Combien de fois **par jour** ?", action="preview",
@@ -217,6 +229,8 @@ def test_preview_renders_sanitised_and_saves_nothing(client, staff, course, db):
     ({"audiences": ["martian"]}, "audiences"),
     ({"lesson": "pas-une-lecon"}, "lesson"),
     ({"prompt": "x" * 6000}, "prompt"),
+    ({"choices-1-credit": "150"}, "choices"),  # partial credit is 1-99 %
+    ({"choices-1-credit": "beaucoup"}, "choices"),
 ])
 def test_bad_editor_input_is_a_400_with_the_field_and_nothing_saved(client, staff, course, db, changes, field):
     question_id = question(db, "maree-deux-fois").id
