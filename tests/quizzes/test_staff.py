@@ -658,3 +658,27 @@ def test_the_command_exports_a_course_and_lists_what_it_skips(runner, course, db
     assert runner.invoke(args=["quizzes", "export-gift", "--course", "nope", str(out)]).exit_code != 0
     no_tier = runner.invoke(args=["quizzes", "export-gift", "--course", course.slug, "--tier", "7", str(out)])
     assert no_tier.exit_code != 0 and "has no tier 7" in no_tier.output
+
+
+def test_pictures_go_in_a_zip_beside_the_gift_file(client, staff, course, db, now, runner, tmp_path):
+    import zipfile
+
+    from learnapp.quizzes import bank_import
+    from tests.quizzes.quiz_helpers import IMAGES
+
+    report = bank_import.import_questions(course, [
+        {"id": "phare-image", "type": "true_false", "tiers": [1], "audiences": ["adult"], "answer": True,
+         "prompt": "Ce carré est rouge.\n\n![Un carré rouge](images/red.png)"}], source="files", author=None,
+        now=now, images=IMAGES.__getitem__)
+    assert not report.problems
+    db.session.commit()
+    response = client.get(f"/office/quizzes/{course.id}/export.gift")
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    pictures = [name for name in archive.namelist() if name.startswith("images/")]
+    assert len(pictures) == 1 and archive.read(pictures[0]).startswith(b"\x89PNG")  # the stored, cleaned picture
+    gift_text = archive.read(f"{course.slug}.gift").decode()
+    assert f"({pictures[0]})" in gift_text
+    out = tmp_path / "banque.gift"
+    assert runner.invoke(args=["quizzes", "export-gift", "--course", course.slug, str(out)]).exit_code == 0
+    assert zipfile.ZipFile(tmp_path / "banque-images.zip").namelist() == pictures
