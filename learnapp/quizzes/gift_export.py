@@ -16,44 +16,36 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from learnapp.core import markdown
+from learnapp.core.messages import translate
+from learnapp.core.problems import N_, Messages, Problem
 
-
-def _l(text: str) -> str:
-    """Marks a message for the translation catalogue (translated when shown, like ``gift.py``)."""
-    return text
-
-
-MESSAGES: dict[str, str] = {
-    "ordering": _l("Question à remettre dans l'ordre : GIFT n'a pas ce type, non exportée."),
-    "image_choice": _l("Choix d'image : GIFT n'a pas de choix par images, non exportée."),
-    "unknown_type": _l("Type « %(type)s » inconnu de GIFT, non exporté."),
-    "arrow_in_pair": _l("Une paire contient « -> », que GIFT ne sait pas écrire dans un appariement : "
+MESSAGES = Messages({
+    "ordering": N_("Question à remettre dans l'ordre : GIFT n'a pas ce type, non exportée."),
+    "image_choice": N_("Choix d'image : GIFT n'a pas de choix par images, non exportée."),
+    "unknown_type": N_("Type « %(type)s » inconnu de GIFT, non exporté."),
+    "arrow_in_pair": N_("Une paire contient « -> », que GIFT ne sait pas écrire dans un appariement : "
                         "non exportée."),
-    "unit_dropped": _l("Unité « %(unit)s » non exportée : GIFT n'a pas d'unité (la valeur l'est)."),
-    "wildcard_answer": _l("La réponse « %(text)s » contient « * », que Moodle lit comme un joker."),
-}
+    "unit_dropped": N_("Unité « %(unit)s » non exportée : GIFT n'a pas d'unité (la valeur l'est)."),
+    "wildcard_answer": N_("La réponse « %(text)s » contient « * », que Moodle lit comme un joker."),
+})
+# The comment at the top of the file that names each question left out.
+SKIPPED_LINE = N_("Non exportée : %(key)s — %(reason)s")
 
 _SPECIAL = "~=#{}:"
 
 
 @dataclass(frozen=True)
-class ExportProblem:
-    key: str
-    code: str
-    skipped: bool  # True: not in the file; False: written with a change
-    params: dict = field(default_factory=dict)
+class ExportProblem(Problem):
+    """A question of the bank (``key``) left out of the file (``skipped``) or written with a change."""
 
-    @property
-    def message(self) -> str:
-        return MESSAGES[self.code] % dict(self.params)
+    skipped: bool = False
 
-    def localized(self) -> str:
-        from learnapp.core.i18n import _
 
-        return _(MESSAGES[self.code]) % {k: str(v) for k, v in self.params.items()}
+def export_problem(key: str, code: str, skipped: bool, params: dict | None = None) -> ExportProblem:
+    return ExportProblem(code, dict(params or {}), key=key, skipped=skipped, template=MESSAGES[code])
 
 
 @dataclass(frozen=True)
@@ -232,14 +224,14 @@ def export_gift(questions: Iterable[ExportQuestion], *, heading: str = "") -> Ex
                 raise _Skip("unknown_type", type=question.type)
             body = writer(question, notes)
         except _Skip as skip:
-            problems.append(ExportProblem(question.key, skip.code, True, skip.params))
+            problems.append(export_problem(question.key, skip.code, True, skip.params))
             continue
-        problems.extend(ExportProblem(question.key, code, False, params) for code, params in notes)
+        problems.extend(export_problem(question.key, code, False, params) for code, params in notes)
         general = f"\n\t####{escape(images(question.explanation))}" if question.explanation.strip() else ""
         blocks.append(f"// [id:{question.key}]\n::{escape(question.key)}::[markdown]{escape(images(question.prompt))}"
                       f"{{\n\t{body}{general}\n}}")
         written.append(question.key)
     head = [f"// {line}" for line in heading.splitlines()] if heading else []
-    head += [f"// non exportée : {p.key} — {p.message}" for p in problems if p.skipped]
+    head += ["// " + translate(SKIPPED_LINE, {"key": p.key, "reason": p.message}) for p in problems if p.skipped]
     text = "\n\n".join((["\n".join(head)] if head else []) + blocks)
     return ExportResult(text=text + "\n", written=written, problems=problems, images=list(images.names))

@@ -246,7 +246,7 @@ def test_types_gift_lacks_are_skipped_with_their_reason():
     assert [(p.key, p.code) for p in exported.skipped] == [("ordre", "ordering"), ("fleche", "arrow_in_pair")]
     assert [(p.key, p.code, p.skipped) for p in exported.problems][-1] == ("unite", "unit_dropped", False)
     assert exported.written == ["unite"]
-    assert "// non exportée : ordre" in exported.text
+    assert "// Non exportée : ordre" in exported.text
     assert len(parse_gift(exported.text).questions) == 1
 
 

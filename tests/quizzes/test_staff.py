@@ -630,7 +630,7 @@ def test_staff_download_the_bank_as_gift_that_imports_back(client, staff, course
     disposition = response.headers["Content-Disposition"]
     assert "attachment" in disposition and ".gift" in disposition
     text = response.get_data(as_text=True)
-    assert "// non exportée : ordre-maree" in text
+    assert "// Non exportée : ordre-maree" in text
     result = parse_gift(text)
     assert sorted(q.title for q in result.questions) == sorted(q["id"] for q in QUESTIONS if q["type"] != "ordering")
     tier_two = client.get(f"/office/quizzes/{course.id}/export.gift?tier=2").get_data(as_text=True)
