@@ -25,7 +25,14 @@ def clock(monkeypatch, now):
 
 
 def sign_in_without_email(page, app, user, base_url):
-    """Children sign in through their class (no e-mail): open their session directly."""
+    """Children sign in through their class (no e-mail): open their session directly — a session
+    record first, as every sign-in makes, then the cookie that names it."""
+    from learnapp.auth import sessions
+    from learnapp.db import utcnow
+    from learnapp.extensions import db
+
+    sessions.start(user, now=utcnow(), remember=False, user_agent="", address="")
+    db.session.commit()
     serializer = app.session_interface.get_signing_serializer(app)
     cookie = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
     page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie, "url": base_url}])
