@@ -42,9 +42,14 @@ def main(lang):
 @main.command("init", help="Create instance/ with its secret key and apply migrations.")
 @with_appcontext
 def init_command():
+    from flask import current_app
     from flask_migrate import upgrade
 
+    from learnapp.certificates import keys
+    from learnapp.db import utcnow
+
     upgrade()
+    keys.ensure(current_app.instance_path, utcnow())  # the office's first signing key (0600)
     click.echo(f"instance ready in {instance_path()}")
 
 

@@ -1,0 +1,29 @@
+"""Certificates: issued when a tier is passed, Open Badges 3.0 signed with Ed25519, verifiable."""
+
+
+def init_app(app):
+    from learnapp.certificates import loader, models, routes  # noqa: F401 (models: tables known to Alembic)
+    from learnapp.certificates.cli import certificates_group, keys_group
+    from learnapp.certificates.receivers import connect
+    from learnapp.core import content_packs
+
+    # After courses (10) and quizzes (20): an achievement names a course tier.
+    content_packs.register(app, "certificates", order=30, load=loader.load_certificates)
+
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(routes.public_bp)
+    app.cli.add_command(certificates_group)
+    app.cli.add_command(keys_group)
+    connect(app)
+    _templates(app)
+
+
+def _templates(app):
+    from learnapp.certificates import rules, services
+
+    app.add_template_filter(rules.display_code, "certificate_code")
+
+    @app.context_processor
+    def certificate_helpers():
+        # Read by the quiz result page (the smallest hook until page panels exist).
+        return {"certificate_for_attempt": services.for_attempt}

@@ -1,0 +1,177 @@
+"""`learnapp content load`: the office's certificate definitions in ``certificates/``.
+
+``issuer.yml`` describes the office as it signs; ``achievements.yml`` lists one achievement per
+course tier, its name, description and criteria in French and English, and an optional validity.
+Checked first (``FILE:LINE`` for each problem, nothing written), then imported with the other
+packs in one transaction. Loading the same files twice changes nothing; an edited definition
+gets a new ``version`` but never changes a certificate already issued (each keeps its signed
+credential).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from learnapp.core.problems import N_, Messages, Problem
+from learnapp.quizzes.loader import line_of, read_yaml
+
+ISSUER_FILE = "issuer.yml"
+ACHIEVEMENTS_FILE = "achievements.yml"
+LANGUAGES = ("fr", "en")
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,118}$")
+
+MESSAGES = Messages({
+    "missing_file": N_("Fichier %(name)s manquant."),
+    "not_mapping": N_("Le fichier doit être une liste de champs « nom: valeur »."),
+    "missing_field": N_("Champ « %(field)s » manquant."),
+    "not_text": N_("« %(field)s » doit être un texte non vide."),
+    "not_url": N_("« %(field)s » doit être une adresse web en https://."),
+    "not_email": N_("« %(field)s » doit être une adresse e-mail."),
+    "not_translated": N_("« %(field)s » s'écrit en français et en anglais : « fr: … » et « en: … »."),
+    "no_achievements": N_("« achievements » est la liste des certificats, un par niveau de cours."),
+    "bad_key": N_("« key » : lettres minuscules, chiffres et tirets, par exemple granville-terre-et-mer-1."),
+    "duplicate_key": N_("Certificat « %(key)s » en double."),
+    "duplicate_tier": N_("Deux certificats pour le niveau %(tier)s du cours « %(course)s »."),
+    "bad_tier": N_("« tier » est un numéro de niveau (1, 2, 3 …)."),
+    "bad_validity": N_("« valid_months » est un nombre de mois (1 à 600), ou vide pour un certificat sans fin."),
+})
+
+
+@dataclass
+class Definitions:
+    files: int = 0
+    problems: list = field(default_factory=list)
+    issuer: dict | None = None
+    achievements: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def folder_for(path: Path | None, root: Path) -> Path | None:
+    """The definitions folder: ``PATH/certificates`` or PATH itself when it holds issuer.yml."""
+    if path is None:
+        return root if root.is_dir() else None
+    for candidate in (path, path / "certificates"):
+        if (candidate / ISSUER_FILE).is_file() or (candidate / ACHIEVEMENTS_FILE).is_file():
+            return candidate
+    return None
+
+
+def source_hash(spec: dict) -> str:
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _text(data, key, file, problems, field_name=None) -> str | None:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        code = "missing_field" if key not in data else "not_text"
+        problems.append(MESSAGES.problem(code, {"field": field_name or key}, file=file,
+                                         line=line_of(data, (key,)) or getattr(data, "line", None)))
+        return None
+    return value.strip()
+
+
+def _translated(data, key, file, problems) -> dict | None:
+    value = data.get(key)
+    if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) or not value[lang].strip()
+                                          for lang in LANGUAGES):
+        problems.append(MESSAGES.problem("not_translated", {"field": key}, file=file,
+                                         line=line_of(data, (key,)) or getattr(data, "line", None)))
+        return None
+    return {lang: value[lang].strip() for lang in LANGUAGES}
+
+
+def _read_issuer(file: Path, found: Definitions) -> None:
+    data = read_yaml(file, found.problems)
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        found.problems.append(MESSAGES.problem("not_mapping", file=file, line=1))
+        return
+    problems: list[Problem] = []
+    name = _text(data, "name", file, problems)
+    url = _text(data, "url", file, problems)
+    email = _text(data, "email", file, problems)
+    description = data.get("description") or ""
+    if url and not url.startswith("https://"):
+        problems.append(MESSAGES.problem("not_url", {"field": "url"}, file=file, line=line_of(data, ("url",))))
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        problems.append(MESSAGES.problem("not_email", {"field": "email"}, file=file, line=line_of(data, ("email",))))
+    found.problems += problems
+    if not problems:
+        found.issuer = {"name": name, "url": url, "email": email, "description": str(description).strip()}
+
+
+def _read_achievements(file: Path, found: Definitions) -> None:
+    data = read_yaml(file, found.problems)
+    if data is None:
+        return
+    items = data.get("achievements") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        found.problems.append(MESSAGES.problem("no_achievements", file=file, line=getattr(data, "line", 1) or 1))
+        return
+    keys: set[str] = set()
+    tiers: set[tuple[str, int]] = set()
+    for index, raw in enumerate(items):
+        line = line_of(data, ("achievements", index))
+        if not isinstance(raw, dict):
+            found.problems.append(MESSAGES.problem("not_mapping", file=file, line=line))
+            continue
+        problems: list[Problem] = []
+        key = _text(raw, "key", file, problems)
+        if key and not KEY_PATTERN.match(key):
+            problems.append(MESSAGES.problem("bad_key", file=file, line=line_of(raw, ("key",))))
+        elif key in keys:
+            problems.append(MESSAGES.problem("duplicate_key", {"key": key}, file=file, line=line_of(raw, ("key",))))
+        course = _text(raw, "course", file, problems)
+        tier = raw.get("tier")
+        if isinstance(tier, bool) or not isinstance(tier, int) or tier < 1:
+            problems.append(MESSAGES.problem("bad_tier", file=file, line=line_of(raw, ("tier",)) or line))
+        elif course and (course, tier) in tiers:
+            problems.append(MESSAGES.problem("duplicate_tier", {"tier": tier, "course": course}, file=file,
+                                             line=line_of(raw, ("tier",))))
+        names = _translated(raw, "name", file, problems)
+        descriptions = _translated(raw, "description", file, problems)
+        criteria = _translated(raw, "criteria", file, problems)
+        months = raw.get("valid_months")
+        if months is not None and (isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 600):
+            problems.append(MESSAGES.problem("bad_validity", file=file, line=line_of(raw, ("valid_months",))))
+        found.problems += problems
+        if problems:
+            continue
+        keys.add(key)
+        tiers.add((course, tier))
+        found.achievements.append({"key": key, "course_slug": course, "tier_number": tier, "names": names,
+                                   "descriptions": descriptions, "criteria": criteria, "valid_months": months})
+
+
+def read_definitions(folder: Path) -> Definitions:
+    found = Definitions()
+    for name, read in ((ISSUER_FILE, _read_issuer), (ACHIEVEMENTS_FILE, _read_achievements)):
+        file = folder / name
+        if not file.is_file():
+            found.problems.append(MESSAGES.problem("missing_file", {"name": name}, file=folder))
+            continue
+        found.files += 1
+        read(file, found)
+    return found
+
+
+def load_certificates(context):
+    """The content pack loader (registered in ``init_app``): phase 1 reads and checks, ``apply``
+    writes (flush only)."""
+    from learnapp.certificates import services
+    from learnapp.core.content_packs import Prepared
+
+    folder = folder_for(context.path, context.root / "certificates")
+    if folder is None:
+        return None
+    found = read_definitions(folder)
+    return Prepared(name="certificates", files=found.files, problems=found.problems,
+                    apply=lambda: services.import_definitions(found, context.now))
