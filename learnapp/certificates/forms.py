@@ -8,7 +8,8 @@ from learnapp.core.i18n import _l
 
 class VerifyForm(FlaskForm):
     code = StringField(_l("Code du certificat"), validators=[Optional(), Length(max=40)],
-                       description=_l("10 caractères, par exemple ABCDE-FGHJK ; majuscules et espaces sans importance."))
+                       description=_l("10 caractères, par exemple ABCDE-FGHJK ; "
+                                      "majuscules et espaces sans importance."))
     credential = FileField(_l("Ou le fichier du certificat (.jwt ou .json)"))
 
 
