@@ -235,5 +235,6 @@ def test_the_cli_refuses_an_unsigned_json_and_a_bad_jwks(runner, issued, tmp_pat
     assert result.exit_code == 1 and "n'est pas signé" in result.output
     (tmp_path / "c.jwt").write_text(issued.credential_jwt)
     (tmp_path / "bad.json").write_text("[]")
-    result = runner.invoke(args=["certificates", "verify", str(tmp_path / "c.jwt"), "--jwks", str(tmp_path / "bad.json")])
+    result = runner.invoke(args=["certificates", "verify", str(tmp_path / "c.jwt"),
+                                 "--jwks", str(tmp_path / "bad.json")])
     assert result.exit_code == 1 and "JWKS" in result.output
