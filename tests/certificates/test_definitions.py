@@ -53,7 +53,8 @@ def test_an_edit_makes_a_new_version_and_leaves_issued_certificates_as_signed(ap
 def test_problems_are_reported_with_file_and_line_and_nothing_is_written(runner, db, tmp_path):
     folder = _copy(tmp_path)
     text = (folder / "achievements.yml").read_text()
-    text = text.replace("    tier: 2\n", "    tier: deux\n").replace("      en: Granville Terre et Mer Ambassador — Expert\n", "")
+    text = text.replace("    tier: 2\n", "    tier: deux\n")
+    text = text.replace("      en: Granville Terre et Mer Ambassador — Expert\n", "")
     (folder / "achievements.yml").write_text(text)
     (folder / "issuer.yml").write_text((folder / "issuer.yml").read_text().replace("https://www", "http://www"))
     result = runner.invoke(args=["content", "load", str(folder.parent)])

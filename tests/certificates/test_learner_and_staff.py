@@ -72,7 +72,8 @@ def test_the_signed_files_download_for_their_owner_only(client, holder, make_use
     learner, certificate = holder
     login(learner)
     assert client.get(f"/certificates/{certificate.code}.jwt").data.decode() == certificate.credential_jwt
-    assert client.get(f"/certificates/{certificate.code}.credential.json").get_json()["type"][1] == "OpenBadgeCredential"
+    document = client.get(f"/certificates/{certificate.code}.credential.json").get_json()
+    assert document["type"][1] == "OpenBadgeCredential"
     client.post("/logout")
     login(make_user(name="Autre Personne"))
     for suffix in (".pdf", ".jwt", ".credential.json"):
