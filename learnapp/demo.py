@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 
 from learnapp.auth import services as accounts
+from learnapp.certificates.demo import load_demo_certificates
 from learnapp.courses.cli import load_demo_content
 from learnapp.db import utcnow
 from learnapp.extensions import db
@@ -51,3 +52,4 @@ def load_demo(echo=print) -> None:
     load_demo_content(echo)  # the repository's content packs (courses/, then quizzes/ …)
     load_demo_attempts(echo)  # finished quiz attempts, for the staff statistics page
     load_demo_visits(echo)  # Granville visits: full sessions with a waitlist, one past with attendance
+    load_demo_certificates(echo)  # the certificates those attempts earned; one revoked
