@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import segno
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,6 +18,7 @@ from learnapp.certificates.models import Achievement, Certificate
 from learnapp.certificates.receivers import settings
 from learnapp.core.access import login_required, public, roles_required
 from learnapp.core.i18n import _
+from learnapp.core.templating import PARIS
 from learnapp.db import utcnow
 from learnapp.extensions import db
 
@@ -200,14 +202,12 @@ def mine():
 def pdf_file(code: str):
     certificate = _own(code)
     profile = services.issuer_profile(settings())
-    from learnapp.core.templating import local_datetime
-
     locale = _locale()
     body = pdf.render(
         issuer=profile["name"] if profile else "", recipient=certificate.recipient_name,
         title=certificate.achievement.text("names", locale),
         description=certificate.achievement.text("descriptions", locale),
-        issued_on=_("Délivré le %(date)s", date=local_datetime(certificate.issued_at, "long").split(" à ")[0]),
+        issued_on=_("Délivré le %(date)s", date=format_date(certificate.issued_at.astimezone(PARIS), "long")),
         code=rules.display_code(certificate.code), verify_url=settings().verify_url(certificate.code),
         labels={"certificate": _("Certificat"), "awarded_to": _("décerné à"), "code": _("Code :"),
                 "verify": _("Vérifier :")})

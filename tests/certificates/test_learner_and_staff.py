@@ -136,3 +136,21 @@ def test_staff_reissue_after_a_name_correction(client, db, holder, make_user, lo
     again = client.post(f"/certificates/staff/{certificate.code}",
                         data={"action": "reissue", "reissue-name": "Encore"})
     assert again.status_code == 422  # the superseded one cannot be re-issued twice
+
+
+def test_the_qr_code_opens_the_verify_page(client, holder):
+    _, certificate = holder
+    response = client.get(f"/verify/{certificate.code}/qr.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert "<svg" in response.get_data(as_text=True)
+    assert client.get(f"/verify/{rules.new_code()}/qr.svg").status_code == 404
+
+
+def test_keys_init_creates_the_signing_key_readable_by_its_owner_only(app, runner):
+    from learnapp.certificates import keys
+
+    keys.path_in(app.instance_path).unlink(missing_ok=True)
+    result = runner.invoke(args=["keys", "init"])
+    assert result.exit_code == 0, result.output
+    assert keys.path_in(app.instance_path).stat().st_mode & 0o777 == 0o600
+    assert len(keys.published(app.instance_path)["keys"]) == 1
