@@ -50,13 +50,31 @@ def test_demo_twice_creates_everything_once(scratch_env, tmp_path):
     key = Path(scratch_env["LEARNAPP_INSTANCE_PATH"]) / "secret_key"
     assert key.exists() and (key.stat().st_mode & 0o777) == 0o600
     tables = ("user_account", "user_role", "course", "lesson_version", "question_version",
-              "quiz_attempt")
+              "quiz_attempt", "certificate")
     before = {table: count_rows(database, table) for table in tables}
     assert before["user_account"] >= 7
+    assert_demo_certificates(database, Path(scratch_env["LEARNAPP_INSTANCE_PATH"]))
     second = run(["demo", "--no-serve"], scratch_env)
     assert second.returncode == 0, second.stderr
     assert "already exist" in second.stdout
     assert {table: count_rows(database, table) for table in tables} == before
+
+
+def assert_demo_certificates(database: Path, instance: Path) -> None:
+    """The demo's adult and teen each hold a certificate; one demo certificate is revoked."""
+    import sqlite3
+
+    assert (instance / "signing-keys.json").stat().st_mode & 0o777 == 0o600
+    connection = sqlite3.connect(database)
+    try:
+        held = dict(connection.execute(
+            "select u.email, count(*) from certificate c join user_account u on u.id = c.user_id "
+            "where c.revoked_at is null group by u.email").fetchall())
+        revoked = connection.execute("select count(*) from certificate where revoked_at is not null").fetchone()[0]
+    finally:
+        connection.close()
+    assert held.get("learner@demo.learnapp.local", 0) >= 1 and held.get("teen@demo.learnapp.local", 0) >= 1
+    assert revoked == 1
 
 
 def free_port() -> int:
