@@ -16,6 +16,17 @@ def init_app(app):
     app.cli.add_command(keys_group)
     connect(app)
     _templates(app)
+    _extension_points(app)
+
+
+def _extension_points(app):
+    from learnapp.core.extension_points import add_panel, add_staff_section
+    from learnapp.core.i18n import _l
+
+    add_staff_section(app, "certificates.staff", _l("Certificats"), order=40,
+                      description=_l("Rechercher, révoquer, émettre à nouveau après une correction."))
+    add_panel(app, "account_page", "certificates/_my_certificates_panel.html", order=30)
+    add_panel(app, "learner_home", "certificates/_my_certificates_panel.html", order=30)
 
 
 def _templates(app):
@@ -26,4 +37,4 @@ def _templates(app):
     @app.context_processor
     def certificate_helpers():
         # Read by the quiz result page (the smallest hook until page panels exist).
-        return {"certificate_for_attempt": services.for_attempt}
+        return {"certificate_for_attempt": services.for_attempt, "certificates_of": services.for_user}

@@ -154,3 +154,13 @@ def test_keys_init_creates_the_signing_key_readable_by_its_owner_only(app, runne
     assert result.exit_code == 0, result.output
     assert keys.path_in(app.instance_path).stat().st_mode & 0o777 == 0o600
     assert len(keys.published(app.instance_path)["keys"]) == 1
+
+
+def test_the_account_page_and_staff_area_lead_to_certificates(client, holder, make_user, login):
+    learner, _ = holder
+    login(learner)
+    account = client.get("/account").get_data(as_text=True)
+    assert "Vous détenez 1 certificat." in account and 'href="/certificates/"' in account
+    client.post("/logout")
+    login(make_user("staff"))
+    assert 'href="/certificates/staff"' in client.get("/office/").get_data(as_text=True)
