@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from learnapp.auth import rules as auth_rules
 from learnapp.auth.models import AuditEntry, User
 from learnapp.certificates import keys, rules, verification
 from learnapp.certificates.models import Achievement, Certificate, Issuer
@@ -114,10 +115,9 @@ def recipient_full_name(user: User) -> str:
 
 
 def can_be_certified(user: User) -> bool:
-    """A certificate names a person the office can reach: accounts that must confirm an
-    e-mail address are certified once it is confirmed (children have none to confirm)."""
-    confirmed = getattr(user, "email_confirmed", None)
-    return True if confirmed is None else bool(confirmed)
+    """A certificate names a person the office can reach: an account with an e-mail address is
+    certified once the address is confirmed; a pupil's account (no address) always is."""
+    return auth_rules.may_take_part(email=user.email, email_confirmed_at=user.email_confirmed_at)
 
 
 def _signed(user: User, achievement: Achievement, issuer: Issuer, *, code: str, uid: str, name: str,
@@ -155,7 +155,7 @@ def issue(user: User, achievement: Achievement, now: datetime, settings: Setting
                                       settings=settings)
         values = dict(code=code, uid=uid, user_id=user.id, achievement_id=achievement.id, generation=generation,
                       achievement_version=achievement.version, recipient_name=name,
-                      public_name=rules.public_name(name, minor=minor), issued_at=now, expires_at=expires,
+                      public_name=_public_name(user, name, minor=minor, now=now), issued_at=now, expires_at=expires,
                       kid=kid, credential_jwt=token, attempt_id=attempt_id)
         insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         inserted = db.session.execute(insert(Certificate).values(**values).on_conflict_do_nothing()
@@ -167,6 +167,14 @@ def issue(user: User, achievement: Achievement, now: datetime, settings: Setting
         if held(user.id, achievement.id, generation) is not None:
             return None
     raise CertificateError("no_code")
+
+
+def _public_name(user: User, name: str, *, minor: bool, now: datetime) -> str:
+    """The verify page's name: the account's own public name (first name + initial for a minor
+    or by choice) when the certificate carries the account's name, else derived from ``name``."""
+    if name == recipient_full_name(user) and getattr(user, "first_name", None):
+        return user.public_name_at(now)
+    return rules.public_name(name, minor=minor)
 
 
 def held(user_id: int, achievement_id: int, generation: int = 0) -> Certificate | None:

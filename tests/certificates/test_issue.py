@@ -176,3 +176,13 @@ def test_the_1edtech_jwt_is_refused_for_its_algorithm(app, now, shared_file):
     verdict = verification.verify_token(token, keys.load(app.instance_path, now).jwks(),
                                         issuer_id="http://localhost/certificates/issuer", now=now)
     assert verdict.problem.code == "algorithm"  # RS256, from a VC 1.1 era example: refused first
+
+
+def test_an_unconfirmed_address_is_not_certified_until_confirmed(db, now, make_user):
+    load_definitions(now)
+    course, tier = quiz(now)
+    learner = make_user()
+    learner.email_confirmed_at = None
+    db.session.commit()
+    pass_tier(learner, course, tier, now)
+    assert certificates_of(learner) == []
