@@ -13,11 +13,17 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from learnapp import create_app
 from learnapp.extensions import db as _db
+
+# Hypothesis checks properties, not speed: its per-example deadline and "too slow" health check
+# are wall-clock assertions that fail on a loaded machine (speed is measured in benchmarks/).
+settings.register_profile("learnapp", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("learnapp")
 
 TEST_PASSWORD = "correct horse battery"
 

@@ -1,7 +1,7 @@
 """certificates: issuer, achievements, issued certificates
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01 01:55:00
 
 """
@@ -13,7 +13,7 @@ import learnapp.db
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
