@@ -27,7 +27,10 @@ from markupsafe import Markup, escape
 from learnapp.core.access import audience_of
 
 # The pages that render panels; a typo in a domain's init_app fails at start-up, not silently.
-SLOTS = ("course_page", "learner_home", "account_page")
+# On the home page: "next_step" (signed-in: each domain's one-line next step, shown first),
+# "learner_home" (signed-in: the person's own panels) and "public_home" (everyone: what the
+# territory offers — visits, advantages, portraits, palmarès).
+SLOTS = ("course_page", "learner_home", "account_page", "next_step", "public_home")
 EXTENSION_KEY = "learnapp.extension_points"
 
 

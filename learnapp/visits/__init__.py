@@ -12,7 +12,7 @@ def init_app(app):
     app.cli.add_command(cli.visits)
 
     # On other domains' pages and in the staff area (core/extension_points.py).
-    add_panel(app, "learner_home", "visits/_home_panel.html", order=30)
+    add_panel(app, "public_home", "visits/_home_panel.html", order=30)
     add_panel(app, "account_page", "visits/_account_panel.html", order=30)
     add_staff_section(app, "visit_staff.index", _l("Visites (équipe)"), order=30,
                       description=_l("Programme, séances, listes d'appel, exports et taux de présence."))
