@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from run import LUA, wrk
-from scratch import Scratch, median, request
+from harness import Scratch, median, request
 
 GOAL = 1 / 3
 

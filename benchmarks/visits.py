@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from run import LUA, wrk
-from scratch import Scratch, csrf_token, median, percentile, request
+from harness import Scratch, csrf_token, median, percentile, request
 
 PASSWORD = "bench horse battery staple"  # noqa: S105 (scratch accounts, deleted with the instance)
 

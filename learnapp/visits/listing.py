@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, bindparam, cast, func, select
 
 from learnapp.core.pagination import Page, page_number
 from learnapp.extensions import db
@@ -28,14 +29,15 @@ class SessionCard:
 
 @dataclass(frozen=True)
 class ListedSession:
-    """One line of the public list: only the columns the page shows (no ORM objects to build)."""
+    """One line of the public list: only the columns the page shows (no ORM objects to build).
+    Hashable: the page keys its rendered list by these values (see ``visits/index.html``)."""
 
     id: int
     starts_at: datetime
     capacity: int
     taken: int
     title: str
-    audiences: list[str]
+    audiences: tuple[str, ...]
     waiting: int
 
     @property
@@ -55,14 +57,23 @@ def _waiting_of_row():
             .correlate(VisitSession).scalar_subquery())
 
 
+@cache
+def _upcoming_query():
+    """The list's statement, built once per process: building it (columns, join, correlated
+    count) cost more than running it. The moment is a bound parameter."""
+    return (select(VisitSession.id, VisitSession.starts_at, VisitSession.capacity, VisitSession.taken,
+                   Visit.title, Visit.audiences, _waiting_of_row())
+            .join(Visit, VisitSession.visit_id == Visit.id)
+            .where(VisitSession.starts_at > bindparam("now", type_=VisitSession.starts_at.type),
+                   VisitSession.status == rules.SCHEDULED)
+            .order_by(VisitSession.starts_at, VisitSession.id))
+
+
 def upcoming(now: datetime, *, month: str | None = None, audience: str | None = None,
              free_only: bool = False, raw_page: str | None = None, per_page: int = PER_PAGE) -> Page:
     """The public list, one query in the usual case (the total is counted only when a page is
     full, so it may have a next one)."""
-    query = (select(VisitSession.id, VisitSession.starts_at, VisitSession.capacity, VisitSession.taken,
-                    Visit.title, Visit.audiences, _waiting_of_row())
-             .join(Visit, VisitSession.visit_id == Visit.id)
-             .where(VisitSession.starts_at > now, VisitSession.status == rules.SCHEDULED))
+    query = _upcoming_query()
     if month:
         bounds = rules.month_bounds(month)
         if bounds:
@@ -74,11 +85,12 @@ def upcoming(now: datetime, *, month: str | None = None, audience: str | None = 
         query = query.where(VisitSession.taken < VisitSession.capacity)
     number = page_number(raw_page)
     offset = (number - 1) * per_page
-    rows = db.session.execute(query.order_by(VisitSession.starts_at, VisitSession.id)
-                              .limit(per_page).offset(offset)).all()
-    items = [ListedSession(*row) for row in rows]
+    rows = db.session.execute(query.limit(per_page).offset(offset), {"now": now}).all()
+    items = [ListedSession(id, starts_at, capacity, taken, title, tuple(audiences or ()), waiting)
+             for id, starts_at, capacity, taken, title, audiences, waiting in rows]
     if len(items) == per_page or (not items and number > 1):
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()),
+                                  {"now": now})
     else:
         total = offset + len(items)
     return Page(items=items, number=number, per_page=per_page, total=total)

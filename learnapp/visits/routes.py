@@ -64,8 +64,14 @@ def index():
     else:
         page = listing.upcoming(now, month=form.month.data or None, audience=form.audience.data or None,
                                 free_only=bool(form.free.data), raw_page=request.args.get("page"))
-    return render_template("visits/index.html", form=form, page=page,
-                           filters={k: v for k, v in request.args.items() if k != "page"}), status
+    filters = {k: v for k, v in request.args.items() if k != "page"}
+    # Everything the list below the title reads: it is rendered once per distinct key (the
+    # rows come from the database on every request, so a booking shows at once).
+    list_key = (status, form.month.data, form.audience.data, bool(form.free.data),
+                form.month.choices[1].value, tuple(sorted(filters.items())),
+                page.number, page.total, tuple(page.items))
+    return render_template("visits/index.html", form=form, page=page, filters=filters,
+                           list_key=list_key), status
 
 
 def _cover_url(visit) -> str | None:

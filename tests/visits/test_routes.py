@@ -45,6 +45,20 @@ def test_list_filters_by_month_audience_and_free_seats(client, db, make_user, ma
     assert bad.status_code == 400 and "existe pas ; voici" in bad.get_data(as_text=True)
 
 
+def test_the_list_is_rendered_once_per_state_and_shows_a_booking_at_once(app, client, db, make_user, make_session):
+    session = make_session(capacity=2)
+    assert "2 places libres" in client.get("/visits/").get_data(as_text=True)
+    kept = len(app.extensions["learnapp.fragments"])
+    assert "2 places libres" in client.get("/visits/").get_data(as_text=True)
+    assert len(app.extensions["learnapp.fragments"]) == kept  # the same rows: the rendered list is reused
+    booking_service.book(make_user(), session, now=utcnow())
+    db.session.commit()
+    text = client.get("/visits/").get_data(as_text=True)
+    assert "1 place libre" in text and "2 places libres" not in text
+    english = client.get("/visits/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "1 seat left" in english
+
+
 def test_booking_needs_an_account(client, make_session):
     session = make_session()
     response = client.post(f"/visits/session/{session.id}/book", data={"seats": "1"})
