@@ -147,6 +147,27 @@ class SessionsForm(FlaskForm):
         return [date.fromisoformat(line.strip()) for line in (self.dates.data or "").splitlines() if line.strip()]
 
 
+class VisitEditForm(VisitForm):
+    """The same fields, less the short identifier: addresses and CSV files name the visit by it."""
+
+    slug = None
+
+
+class SessionEditForm(FlaskForm):
+    """One existing session: its day, start and end (Granville time), seats, guide, deadlines."""
+
+    date = DateField(_l("Date"), validators=[InputRequired()])
+    time = TimeField(_l("Heure de début (heure de Granville)"), validators=[InputRequired()])
+    end_time = TimeField(_l("Heure de fin"), validators=[InputRequired()])
+    capacity = WholeNumberField(_l("Places"), validators=[
+        InputRequired(WHOLE_NUMBER), NumberRange(min=1, max=500, message=_l("De 1 à 500 places."))])
+    guide = SelectField(_l("Guide"), coerce=int, choices=[])
+    close_hours_before = WholeNumberField(_l("Fin des réservations (heures avant le début)"),
+                                          validators=[Optional(), NumberRange(min=0, max=24 * 30)])
+    cancel_hours_before = WholeNumberField(_l("Annulation possible jusqu'à (heures avant le début)"),
+                                           validators=[Optional(), NumberRange(min=0, max=24 * 30)])
+
+
 class CapacityForm(FlaskForm):
     capacity = WholeNumberField(_l("Places"), validators=[
         InputRequired(WHOLE_NUMBER), NumberRange(min=1, max=500, message=_l("De 1 à 500 places."))])

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from learnapp.auth.models import User
+from learnapp.auth.services import audit
 from learnapp.core import markdown
 from learnapp.core.problems import N_, Messages, Problem
 from learnapp.extensions import db
@@ -57,11 +58,8 @@ class VisitFields:
     cover_alt: str = ""
 
 
-def create_visit(fields: VisitFields, *, now: datetime) -> Visit:
-    if not SLUG.fullmatch(fields.slug or ""):
-        raise VisitError("slug_invalid")
-    if find_visit(fields.slug) is not None:
-        raise VisitError("slug_taken")
+def _checked_description(fields: VisitFields) -> str:
+    """The rules a visit's fields follow, on creation and on every edit; the description's HTML."""
     if not fields.audiences or set(fields.audiences) - set(AGE_GROUPS):
         raise VisitError("audiences")
     if fields.duration_minutes <= 0:
@@ -71,8 +69,17 @@ def create_visit(fields: VisitFields, *, now: datetime) -> Visit:
     rendered = markdown.render(fields.description or "")
     if not rendered.ok:
         raise VisitError("markdown", message=rendered.problems[0].localized())
+    return rendered.html
+
+
+def create_visit(fields: VisitFields, *, now: datetime) -> Visit:
+    if not SLUG.fullmatch(fields.slug or ""):
+        raise VisitError("slug_invalid")
+    if find_visit(fields.slug) is not None:
+        raise VisitError("slug_taken")
+    description_html = _checked_description(fields)
     visit = Visit(slug=fields.slug, title=fields.title.strip(), description_markdown=fields.description or "",
-                  description_html=rendered.html, meeting_point=fields.meeting_point.strip(),
+                  description_html=description_html, meeting_point=fields.meeting_point.strip(),
                   map_url=fields.map_url.strip(), duration_minutes=fields.duration_minutes,
                   accessibility=fields.accessibility.strip(), audiences=list(fields.audiences),
                   school_groups=fields.school_groups, language=fields.language,
@@ -81,6 +88,51 @@ def create_visit(fields: VisitFields, *, now: datetime) -> Visit:
     db.session.add(visit)
     db.session.flush()
     return visit
+
+
+# What a booked person's calendar and e-mails show of a visit: changing one of them tells them.
+VISIT_FIELDS_TOLD = ("title", "meeting_point")
+
+
+def update_visit(visit: Visit, fields: VisitFields, *, actor, now: datetime) -> int:
+    """Staff (or its guide) edit a visit; its short identifier stays (addresses and CSV files
+    name it). A new title or meeting point is a change to every upcoming session: SEQUENCE + 1
+    and each booked person told. Returns how many were told."""
+    description_html = _checked_description(fields)
+    new = {"title": fields.title.strip(), "description_markdown": fields.description or "",
+           "description_html": description_html, "meeting_point": fields.meeting_point.strip(),
+           "map_url": fields.map_url.strip(), "duration_minutes": fields.duration_minutes,
+           "accessibility": fields.accessibility.strip(), "audiences": list(fields.audiences),
+           "school_groups": fields.school_groups, "language": fields.language, "guide_id": fields.guide_id,
+           "cover_alt": fields.cover_alt.strip()}
+    if fields.cover_asset_id is not None:  # no new upload keeps the cover
+        new["cover_asset_id"] = fields.cover_asset_id
+    changed = sorted(name for name, value in new.items() if getattr(visit, name) != value)
+    if not changed:
+        return 0
+    for name in changed:
+        setattr(visit, name, new[name])
+    told = 0
+    if set(changed) & set(VISIT_FIELDS_TOLD):
+        for session in db.session.scalars(select(VisitSession).where(
+                VisitSession.visit_id == visit.id, VisitSession.status == rules.SCHEDULED,
+                VisitSession.starts_at > now)):
+            told += _tell_changed(session, now=now)
+    db.session.flush()
+    audit(actor, "visit.edit", f"visit:{visit.id}", ", ".join(changed), now)
+    return told
+
+
+def _tell_changed(session: VisitSession, *, now: datetime) -> int:
+    """A session booked people rely on changed: its calendar entries get a higher SEQUENCE and
+    each live booking (confirmed or waiting) an e-mail « changed by the office »."""
+    session.sequence += 1
+    db.session.flush()
+    held = list(db.session.scalars(select(Booking).where(
+        Booking.session_id == session.id, Booking.status.in_(rules.LIVE)).order_by(Booking.id)))
+    for booking in held:
+        notify.session_changed(booking, now=now)
+    return len(held)
 
 
 @dataclass(frozen=True)
@@ -164,6 +216,57 @@ def add_sessions(visit: Visit, plans: Sequence[SessionPlan], *, now: datetime) -
     db.session.flush()
     db.session.refresh(visit)
     return created
+
+
+SESSION_FIELDS = ("starts_at", "ends_at", "guide_id", "booking_opens_at", "booking_closes_at", "cancel_until")
+
+
+def apply_plan(session: VisitSession, plan: SessionPlan, *, now: datetime) -> list[str]:
+    """Write a checked plan over an existing session (the staff form, a CSV re-import): more
+    seats promote the waitlist; new times bump SEQUENCE and tell booked people. Returns the names
+    of what changed."""
+    changed = []
+    if session.capacity != plan.capacity:
+        booking_service.change_capacity(session, plan.capacity, now=now)  # guarded: never below taken
+        changed.append("capacity")
+    for name in SESSION_FIELDS:
+        if getattr(session, name) != getattr(plan, name):
+            setattr(session, name, getattr(plan, name))
+            changed.append(name)
+    if {"starts_at", "ends_at"} & set(changed):
+        _tell_changed(session, now=now)
+    return changed
+
+
+def update_session(session: VisitSession, plan: SessionPlan, *, actor, now: datetime) -> list[str]:
+    """Staff (or the session's guide) edit one session. Everything is checked before anything is
+    written: a refusal is a VisitError and the session is left as it was."""
+    if session.status != rules.SCHEDULED:
+        raise VisitError("session_cancelled")
+    if plan.capacity <= 0:
+        raise VisitError("capacity")
+    if plan.ends_at <= plan.starts_at:
+        raise VisitError("end_before_start")
+    if plan.starts_at != session.starts_at and plan.starts_at <= now:
+        raise VisitError("start_past")
+    if plan.capacity < session.taken:
+        raise VisitError("capacity_below_taken")
+    visit = session.visit
+    if plan.starts_at != session.starts_at and db.session.scalar(select(VisitSession.id).where(
+            VisitSession.visit_id == visit.id, VisitSession.starts_at == plan.starts_at)) is not None:
+        raise VisitError("duplicate_start", when=f"{rules.local(plan.starts_at):%d/%m/%Y %H:%M}")
+    guide = plan.guide_id or visit.guide_id
+    if guide is not None:
+        mine = (f"{rules.local(plan.starts_at):%d/%m/%Y %H:%M}", guide, plan.starts_at, plan.ends_at)
+        others = existing_guide_sessions({guide}, exclude={(visit.id, session.starts_at)})
+        clashes = rules.guide_clashes([mine, *others])
+        if clashes:
+            raise VisitError("guide_clash", when=" / ".join(clashes[0]))
+    changed = apply_plan(session, plan, now=now)
+    if changed:
+        db.session.flush()
+        audit(actor, "visit.session.edit", f"visit_session:{session.id}", ", ".join(changed), now)
+    return changed
 
 
 # CSV import ---------------------------------------------------------------------------------
@@ -347,25 +450,11 @@ def import_programme(path: Path, *, now: datetime) -> ImportReport:
             report.notes.append(MESSAGES.problem("cancelled_kept", file=path, line=row.line))
             report.unchanged += 1
             continue
-        changed = False
-        if existing.capacity != plan.capacity:
-            if plan.capacity < existing.taken:
-                problems.append(MESSAGES.problem("capacity_below_taken", {
-                    "taken": existing.taken, "capacity": plan.capacity}, file=path, line=row.line))
-                continue
-            booking_service.change_capacity(existing, plan.capacity, now=now)
-            changed = True
-        moved = existing.ends_at != plan.ends_at
-        for name in ("ends_at", "guide_id", "booking_opens_at", "booking_closes_at", "cancel_until"):
-            if getattr(existing, name) != getattr(plan, name):
-                setattr(existing, name, getattr(plan, name))
-                changed = True
-        if moved:
-            existing.sequence += 1
-            for held in db.session.scalars(select(Booking).where(
-                    Booking.session_id == existing.id, Booking.status.in_(rules.LIVE))):
-                notify.session_changed(held, now=now)
-        if changed:
+        if plan.capacity < existing.taken:
+            problems.append(MESSAGES.problem("capacity_below_taken", {
+                "taken": existing.taken, "capacity": plan.capacity}, file=path, line=row.line))
+            continue
+        if apply_plan(existing, plan, now=now):
             report.updated += 1
         else:
             report.unchanged += 1

@@ -6,6 +6,7 @@ lead (object-level checks on top of the blueprint's roles)."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import datetime, timedelta
 
@@ -24,7 +25,15 @@ from learnapp.extensions import db
 from learnapp.visits import attendance, booking, listing, programme, rules
 from learnapp.visits.access import guide_id_of, is_staff, may_edit_visit, may_run
 from learnapp.visits.errors import VisitError
-from learnapp.visits.forms import CapacityForm, ConfirmForm, RosterSearchForm, SessionsForm, VisitForm
+from learnapp.visits.forms import (
+    CapacityForm,
+    ConfirmForm,
+    RosterSearchForm,
+    SessionEditForm,
+    SessionsForm,
+    VisitEditForm,
+    VisitForm,
+)
 from learnapp.visits.messages import describe
 from learnapp.visits.models import Booking, Visit, VisitSession
 from learnapp.visits.transactions import commit_with_retry
@@ -68,9 +77,9 @@ def index():
                            visits=db.session.scalars(select(Visit).order_by(Visit.title)).all())
 
 
-def _visit_fields(form: VisitForm, cover_id: int | None) -> programme.VisitFields:
+def _visit_fields(form: VisitForm, cover_id: int | None, slug: str | None = None) -> programme.VisitFields:
     return programme.VisitFields(
-        slug=form.slug.data, title=form.title.data, description=form.description.data or "",
+        slug=slug or form.slug.data, title=form.title.data, description=form.description.data or "",
         meeting_point=form.meeting_point.data, map_url=form.map_url.data or "",
         duration_minutes=form.duration_minutes.data, accessibility=form.accessibility.data or "",
         audiences=form.audiences.data, school_groups=form.school_groups.data, language=form.language.data,
@@ -127,6 +136,38 @@ def _visit(slug: str) -> Visit:
     return visit
 
 
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF_OR_GUIDE)
+def edit_visit(slug: str):
+    visit = _visit(slug)
+    form = VisitEditForm()
+    form.guide.choices = _guide_choices()
+    if request.method == "GET":
+        for name, value in (("title", visit.title), ("description", visit.description_markdown),
+                            ("meeting_point", visit.meeting_point), ("map_url", visit.map_url),
+                            ("duration_minutes", visit.duration_minutes), ("accessibility", visit.accessibility),
+                            ("audiences", list(visit.audiences)), ("school_groups", visit.school_groups),
+                            ("language", visit.language), ("guide", visit.guide_id or 0),
+                            ("cover_alt", visit.cover_alt)):
+            form[name].data = value
+    status = 200
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            told = programme.update_visit(visit, _visit_fields(form, _store_cover(form, now), slug=visit.slug),
+                                          actor=current_user, now=now)
+            db.session.commit()
+        except VisitError as error:
+            db.session.rollback()
+            status = _flash_error(error)
+        else:
+            flash(_("Visite enregistrée ; %(n)s personne(s) prévenue(s).", n=told), "success")
+            return redirect(url_for("visit_staff.index"))
+    elif form.errors:
+        status = 400
+    return render_template("visits/staff_visit_form.html", form=form, visit=visit), status
+
+
 @bp.route("/<slug>/sessions/new", methods=["GET", "POST"])
 @roles_required(*STAFF_OR_GUIDE)
 def new_sessions(slug: str):
@@ -174,6 +215,48 @@ def session(session_id: int):
         "visits/staff_session.html", session=visit_session, visit=visit_session.visit, bookings=held,
         users=users, form=ConfirmForm(), capacity_form=CapacityForm(capacity=visit_session.capacity),
         tally=attendance.tallies([visit_session.id])[visit_session.id], staff=is_staff(current_user))
+
+
+@bp.route("/session/<int:session_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF_OR_GUIDE)
+def edit_session(session_id: int):
+    visit_session = _session(session_id)
+    form = SessionEditForm()
+    form.guide.choices = _guide_choices()
+    starts = rules.local(visit_session.starts_at)
+    if request.method == "GET":
+        form.date.data, form.time.data = starts.date(), starts.time()
+        form.end_time.data = rules.local(visit_session.ends_at).time()
+        form.capacity.data = visit_session.capacity
+        form.guide.data = visit_session.guide_id or 0
+        form.close_hours_before.data = _hours_before(visit_session.starts_at, visit_session.booking_closes_at)
+        form.cancel_hours_before.data = _hours_before(visit_session.starts_at, visit_session.cancel_until)
+    status = 200
+    if form.validate_on_submit():
+        [plan] = programme.plans_from_local(
+            [datetime.combine(form.date.data, form.time.data)], duration_minutes=0, capacity=form.capacity.data,
+            guide_id=form.guide.data or None, close_hours_before=form.close_hours_before.data or None,
+            cancel_hours_before=form.cancel_hours_before.data)
+        plan = dataclasses.replace(
+            plan, ends_at=rules.local_to_utc(datetime.combine(form.date.data, form.end_time.data)),
+            booking_opens_at=visit_session.booking_opens_at)
+        try:
+            changed = programme.update_session(visit_session, plan, actor=current_user, now=utcnow())
+            db.session.commit()
+        except VisitError as error:
+            db.session.rollback()
+            status = _flash_error(error)
+        else:
+            flash(_("Séance enregistrée.") if changed else _("Rien n'a changé."), "success")
+            return redirect(url_for("visit_staff.session", session_id=session_id))
+    elif form.errors:
+        status = 400
+    return render_template("visits/staff_session_edit.html", form=form, session=visit_session,
+                           visit=visit_session.visit), status
+
+
+def _hours_before(start: datetime, deadline: datetime | None) -> int | None:
+    return None if deadline is None else round((start - deadline).total_seconds() / 3600)
 
 
 @bp.post("/session/<int:session_id>/cancel")
