@@ -16,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from run import LUA, wrk
 from harness import Scratch, median, request
+from run import LUA, wrk
 
 GOAL = 1 / 3
 

@@ -24,8 +24,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from run import LUA, wrk
 from harness import Scratch, csrf_token, median, percentile, request
+from run import LUA, wrk
 
 PASSWORD = "bench horse battery staple"  # noqa: S105 (scratch accounts, deleted with the instance)
 
