@@ -27,6 +27,7 @@ def _extension_points(app):
                       description=_l("Rechercher, révoquer, émettre à nouveau après une correction."))
     add_panel(app, "account_page", "certificates/_my_certificates_panel.html", order=30)
     add_panel(app, "learner_home", "certificates/_my_certificates_panel.html", order=30)
+    add_panel(app, "quiz_result", "certificates/_result_notice.html", order=10)
 
 
 def _templates(app):
@@ -36,5 +37,5 @@ def _templates(app):
 
     @app.context_processor
     def certificate_helpers():
-        # Read by the quiz result page (the smallest hook until page panels exist).
+        # Read by its panels: the quiz result page's notice, "Mes certificats".
         return {"certificate_for_attempt": services.for_attempt, "certificates_of": services.for_user}

@@ -29,8 +29,9 @@ from learnapp.core.access import audience_of
 # The pages that render panels; a typo in a domain's init_app fails at start-up, not silently.
 # On the home page: "next_step" (signed-in: each domain's one-line next step, shown first),
 # "learner_home" (signed-in: the person's own panels) and "public_home" (everyone: what the
-# territory offers — visits, advantages, portraits, palmarès).
-SLOTS = ("course_page", "learner_home", "account_page", "next_step", "public_home")
+# territory offers — visits, advantages, portraits, palmarès). "quiz_result": the result page of
+# a submitted quiz attempt (arguments ``attempt``, ``tier``, ``course``), e.g. a certificate won.
+SLOTS = ("course_page", "learner_home", "account_page", "next_step", "public_home", "quiz_result")
 EXTENSION_KEY = "learnapp.extension_points"
 
 

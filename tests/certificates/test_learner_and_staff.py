@@ -39,6 +39,13 @@ def test_the_result_page_tells_the_learner_of_the_certificate(client, db, now, m
     assert 'href="/certificates/"' in page
 
 
+def test_the_notice_is_a_panel_of_the_quiz_result_slot(app):
+    from learnapp.core.extension_points import registry
+
+    sources = [panel.source for panel in registry(app).panels["quiz_result"]]
+    assert sources == ["certificates/_result_notice.html"]  # the quiz templates name no other domain
+
+
 def test_my_certificates_lists_each_with_its_files_and_links(client, holder, login):
     learner, certificate = holder
     login(learner)
