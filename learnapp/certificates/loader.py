@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from learnapp.core import content_files
 from learnapp.core.problems import N_, Messages, Problem
 from learnapp.quizzes.loader import line_of, read_yaml
 
@@ -37,6 +38,8 @@ MESSAGES = Messages({
     "duplicate_key": N_("Certificat « %(key)s » en double."),
     "duplicate_tier": N_("Deux certificats pour le niveau %(tier)s du cours « %(course)s »."),
     "bad_tier": N_("« tier » est un numéro de niveau (1, 2, 3 …)."),
+    "image_missing": N_("Image « %(src)s » introuvable à côté de ce fichier."),
+    "image_outside": N_("« image » : un chemin dans le dossier des certificats, par exemple images/badge.png."),
     "bad_validity": N_("« valid_months » est un nombre de mois (1 à 600), ou vide pour un certificat sans fin."),
 })
 
@@ -47,6 +50,7 @@ class Definitions:
     problems: list = field(default_factory=list)
     issuer: dict | None = None
     achievements: list[dict] = field(default_factory=list)
+    images: dict[str, content_files.ImageFile] = field(default_factory=dict)  # by sha256, stored on import
 
     @property
     def ok(self) -> bool:
@@ -87,6 +91,27 @@ def _translated(data, key, file, problems) -> dict | None:
     return {lang: value[lang].strip() for lang in LANGUAGES}
 
 
+def _image(data, file: Path, problems: list, found: Definitions) -> dict | None:
+    """The ``image:`` of a definition (optional): a PNG or JPEG beside the YAML file, checked by the
+    one image reader every loader uses; ``{"sha256", "ext"}`` of the MediaAsset it becomes."""
+    raw = data.get("image")
+    if raw is None:
+        return None
+    line = line_of(data, ("image",)) or getattr(data, "line", None)
+    folder = file.parent.resolve()
+    path = (folder / str(raw)).resolve() if isinstance(raw, str) and raw.strip() else None
+    if path is None or not path.is_relative_to(folder):
+        problems.append(MESSAGES.problem("image_outside", file=file, line=line))
+        return None
+    checked = content_files.check_image(path)
+    if isinstance(checked, str):
+        messages = MESSAGES if checked == "image_missing" else content_files.MESSAGES
+        problems.append(messages.problem(checked, {"src": raw}, file=file, line=line))
+        return None
+    found.images[checked.sha256] = checked
+    return {"sha256": checked.sha256, "ext": checked.extension}
+
+
 def _read_issuer(file: Path, found: Definitions) -> None:
     data = read_yaml(file, found.problems)
     if data is None:
@@ -99,13 +124,15 @@ def _read_issuer(file: Path, found: Definitions) -> None:
     url = _text(data, "url", file, problems)
     email = _text(data, "email", file, problems)
     description = data.get("description") or ""
+    image = _image(data, file, problems, found)
     if url and not url.startswith("https://"):
         problems.append(MESSAGES.problem("not_url", {"field": "url"}, file=file, line=line_of(data, ("url",))))
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         problems.append(MESSAGES.problem("not_email", {"field": "email"}, file=file, line=line_of(data, ("email",))))
     found.problems += problems
     if not problems:
-        found.issuer = {"name": name, "url": url, "email": email, "description": str(description).strip()}
+        found.issuer = {"name": name, "url": url, "email": email, "description": str(description).strip(),
+                        "image": image}
 
 
 def _read_achievements(file: Path, found: Definitions) -> None:
@@ -140,6 +167,7 @@ def _read_achievements(file: Path, found: Definitions) -> None:
         descriptions = _translated(raw, "description", file, problems)
         criteria = _translated(raw, "criteria", file, problems)
         months = raw.get("valid_months")
+        image = _image(raw, file, problems, found)
         if months is not None and (isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 600):
             problems.append(MESSAGES.problem("bad_validity", file=file, line=line_of(raw, ("valid_months",))))
         found.problems += problems
@@ -148,7 +176,8 @@ def _read_achievements(file: Path, found: Definitions) -> None:
         keys.add(key)
         tiers.add((course, tier))
         found.achievements.append({"key": key, "course_slug": course, "tier_number": tier, "names": names,
-                                   "descriptions": descriptions, "criteria": criteria, "valid_months": months})
+                                   "descriptions": descriptions, "criteria": criteria, "valid_months": months,
+                                   "image": image})
 
 
 def read_definitions(folder: Path) -> Definitions:

@@ -25,6 +25,7 @@ class Issuer(TimestampMixin, db.Model):
     url: Mapped[str] = mapped_column(String(300))
     email: Mapped[str] = mapped_column(String(254))
     description: Mapped[str] = mapped_column(Text, default="")
+    image: Mapped[dict | None] = mapped_column(JSON)  # {"sha256", "ext"}: a MediaAsset
     version: Mapped[int] = mapped_column(Integer, default=1)
     source_hash: Mapped[str] = mapped_column(String(64), default="")
 
@@ -43,6 +44,7 @@ class Achievement(TimestampMixin, db.Model):
     descriptions: Mapped[dict] = mapped_column(JSON)
     criteria: Mapped[dict] = mapped_column(JSON)
     valid_months: Mapped[int | None] = mapped_column(Integer)  # None: never expires
+    image: Mapped[dict | None] = mapped_column(JSON)  # the badge {"sha256", "ext"}: a MediaAsset
     retired: Mapped[bool] = mapped_column(default=False)  # gone from the files: issues no more
     version: Mapped[int] = mapped_column(Integer, default=1)
     source_hash: Mapped[str] = mapped_column(String(64), default="")

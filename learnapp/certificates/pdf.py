@@ -1,4 +1,4 @@
-"""The printable certificate: A4 landscape, DejaVu Sans embedded (accents), QR and code."""
+"""The printable certificate: A4 landscape, DejaVu Sans embedded (accents), the badge, QR and code."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _font() -> Path:
 
 
 def render(*, issuer: str, recipient: str, title: str, description: str, issued_on: str, code: str,
-           verify_url: str, labels: dict[str, str]) -> bytes:
+           verify_url: str, labels: dict[str, str], badge: bytes | None = None) -> bytes:
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_title(title)
@@ -63,4 +63,6 @@ def render(*, issuer: str, recipient: str, title: str, description: str, issued_
     segno.make(verify_url, error="m").save(qr, kind="png", scale=8, border=2)
     qr.seek(0)
     pdf.image(qr, x=232, y=145, w=45, h=45)
+    if badge:  # the achievement's image, as signed in the credential
+        pdf.image(io.BytesIO(badge), x=20, y=18, w=28, h=28)
     return bytes(pdf.output())

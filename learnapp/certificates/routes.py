@@ -75,7 +75,9 @@ def achievement(key: str):
                     "type": ["Achievement"], "name": found.names["fr"], "description": found.descriptions["fr"],
                     "criteria": {"narrative": found.criteria["fr"]}, "inLanguage": "fr",
                     "translations": {"en": {"name": found.names["en"], "description": found.descriptions["en"],
-                                            "criteria": found.criteria["en"]}}})
+                                            "criteria": found.criteria["en"]}},
+                    **({"image": rules.image(settings().image_url(found.image), found.names["fr"])}
+                       if found.image else {})})
 
 
 # --- Verification, for anyone ----------------------------------------------------------------------
@@ -117,6 +119,7 @@ def verify_code(code: str):
     if as_json:
         return jsonify(answer), status
     return render_template("certificates/verify_code.html", answer=answer, certificate=certificate,
+                           images=services.signed_images(certificate) if certificate else {},
                            typed=code[:40]), status
 
 
@@ -209,6 +212,7 @@ def pdf_file(code: str):
         description=certificate.achievement.text("descriptions", locale),
         issued_on=_("Délivré le %(date)s", date=format_date(certificate.issued_at.astimezone(PARIS), "long")),
         code=rules.display_code(certificate.code), verify_url=settings().verify_url(certificate.code),
+        badge=services.image_bytes(services.signed_images(certificate)["achievement"]),
         labels={"certificate": _("Certificat"), "awarded_to": _("décerné à"), "code": _("Code :"),
                 "verify": _("Vérifier :")})
     return Response(body, mimetype="application/pdf", headers={

@@ -119,6 +119,11 @@ class CredentialFacts:
     verify_url: str
 
 
+def image(url: str, caption: str) -> dict:
+    """An OB 3.0 ``Image`` object."""
+    return {"id": url, "type": "Image", "caption": caption}
+
+
 def credential(facts: CredentialFacts) -> dict:
     """An Open Badges 3.0 ``OpenBadgeCredential`` (VC data model 2.0), unsigned."""
     achievement = facts.achievement
@@ -158,6 +163,11 @@ def credential(facts: CredentialFacts) -> dict:
         },
         "evidence": [{"id": facts.verify_url, "type": ["Evidence"], "name": "Vérification"}],
     }
+    if issuer.get("image"):
+        document["issuer"]["image"] = image(issuer["image"], issuer["name"])
+    if achievement.get("image"):
+        document["credentialSubject"]["achievement"]["image"] = image(achievement["image"],
+                                                                      achievement["names"]["fr"])
     if facts.expires_at is not None:
         document["validUntil"] = iso(facts.expires_at)
     return document

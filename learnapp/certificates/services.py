@@ -7,6 +7,7 @@ what the app knows (its public address, its instance folder) so nothing here rea
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +43,11 @@ class Settings:
     def verify_url(self, code: str) -> str:
         return f"{self.base_url}/verify/{code}"
 
+    def image_url(self, image: dict) -> str:
+        """A definition's image ({"sha256", "ext"}), served by the media blueprint: its address
+        names its content, so a credential keeps the image it was signed with."""
+        return f"{self.base_url}/media/{image['sha256']}.{image['ext']}"
+
 
 class CertificateError(Exception):
     def __init__(self, code: str):
@@ -55,6 +61,10 @@ def import_definitions(found, now: datetime) -> list[str]:
     """Write the checked definitions (flush only); summary lines in French."""
     lines = []
     from learnapp.certificates.loader import source_hash
+    from learnapp.media.services import store_image
+
+    for image in found.images.values():  # content-addressed: the same file twice is one asset
+        store_image(image.raw, f"certificates/{image.filename}", now)
 
     issuer = db.session.scalars(select(Issuer).order_by(Issuer.id)).first()
     digest = found.issuer and source_hash(found.issuer)
@@ -97,8 +107,11 @@ def issuer_profile(settings: Settings) -> dict | None:
     issuer = db.session.scalars(select(Issuer).order_by(Issuer.id)).first()
     if issuer is None:
         return None
-    return {"@context": [rules.VC_CONTEXT, rules.OB_CONTEXT], "id": settings.issuer_id, "type": ["Profile"],
-            "name": issuer.name, "url": issuer.url, "email": issuer.email, "description": issuer.description}
+    profile = {"@context": [rules.VC_CONTEXT, rules.OB_CONTEXT], "id": settings.issuer_id, "type": ["Profile"],
+               "name": issuer.name, "url": issuer.url, "email": issuer.email, "description": issuer.description}
+    if issuer.image:
+        profile["image"] = rules.image(settings.image_url(issuer.image), issuer.name)
+    return profile
 
 
 def achievement_for(course_slug: str, tier_number: int) -> Achievement | None:
@@ -127,10 +140,12 @@ def _signed(user: User, achievement: Achievement, issuer: Issuer, *, code: str, 
         credential_id=f"urn:uuid:{uid}",
         subject_id=f"urn:uuid:{uuid.uuid5(SUBJECT_NAMESPACE, f'{settings.issuer_id}/{user.id}')}",
         recipient_name=name,
-        issuer={"id": settings.issuer_id, "name": issuer.name, "url": issuer.url, "email": issuer.email},
+        issuer={"id": settings.issuer_id, "name": issuer.name, "url": issuer.url, "email": issuer.email,
+                "image": issuer.image and settings.image_url(issuer.image)},
         achievement={"id": settings.achievement_id(achievement.key), "key": achievement.key,
                      "names": achievement.names, "descriptions": achievement.descriptions,
-                     "criteria": achievement.criteria},
+                     "criteria": achievement.criteria,
+                     "image": achievement.image and settings.image_url(achievement.image)},
         issued_at=now.replace(microsecond=0), expires_at=expires and expires.replace(microsecond=0),
         verify_url=settings.verify_url(code))
     ring = keys.load(settings.instance_path, now)
@@ -241,6 +256,29 @@ def credential_json(certificate: Certificate) -> dict:
     """The credential inside the signed token (as issued; nothing re-read from today's data)."""
     payload = jws.extract_compact(certificate.credential_jwt.encode()).payload
     return rules.credential_of(json.loads(payload))
+
+
+MEDIA_PATH = re.compile(r"/media/([0-9a-f]{64})\.(png|jpg)$")
+
+
+def signed_images(certificate: Certificate) -> dict[str, str | None]:
+    """The images the credential was signed with, as paths this app serves (``/media/…``), by
+    "achievement" and "issuer": a later definition's image never changes an issued certificate."""
+    document = credential_json(certificate)
+    urls = {"achievement": document["credentialSubject"]["achievement"].get("image", {}).get("id", ""),
+            "issuer": document["issuer"].get("image", {}).get("id", "")}
+    found = {name: MEDIA_PATH.search(url or "") for name, url in urls.items()}
+    return {name: match.group(0) if match else None for name, match in found.items()}
+
+
+def image_bytes(path: str | None) -> bytes | None:
+    """The stored image a :func:`signed_images` path names."""
+    match = MEDIA_PATH.search(path or "")
+    if match is None:
+        return None
+    from learnapp.media.models import MediaAsset
+
+    return db.session.scalar(select(MediaAsset.data).where(MediaAsset.sha256 == match.group(1)))
 
 
 # --- Verification of a file -------------------------------------------------------------------------

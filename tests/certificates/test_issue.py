@@ -123,6 +123,8 @@ def test_the_signed_credential_is_an_ob3_vc_jwt(app, db, now, make_user, shared_
     assert claims["sub"] == claims["credentialSubject"]["id"]
     assert claims["nbf"] == int(now.timestamp()) and "exp" not in claims  # tier 1 never expires
     assert claims["credentialSubject"]["identifier"][0]["identityHash"] == "Zoé Lécuyer"
+    assert claims["credentialSubject"]["achievement"]["image"]["type"] == "Image"  # validated below
+    assert claims["issuer"]["image"]["id"].startswith("http://localhost/media/")
     schema = json.loads(shared_file("ob3/ob_v3p0_achievementcredential_schema.json").read_text())
     Draft201909Validator(schema).validate(rules.credential_of(claims))
     Draft201909Validator(schema).validate(services.credential_json(certificate))
