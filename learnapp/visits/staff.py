@@ -64,6 +64,36 @@ def _flash_error(error: VisitError) -> int:
     return status
 
 
+def _commit(change):
+    """Run a service call and commit: ``(None, its result)``; on a refusal (VisitError) roll back,
+    flash its message and give ``(status, None)``, for a form page shown again."""
+    try:
+        result = change()
+        db.session.commit()
+    except VisitError as error:
+        db.session.rollback()
+        return _flash_error(error), None
+    return None, result
+
+
+def _commit_or_fail(change):
+    """The same for a button: a refusal is the error page, in the user's language."""
+    try:
+        result = change()
+        db.session.commit()
+    except VisitError as error:
+        db.session.rollback()
+        status, message = describe(error)
+        fail(status, message)
+    return result
+
+
+def _confirmed() -> None:
+    """A button's form (its CSRF token) or a 400."""
+    if not ConfirmForm().validate_on_submit():
+        fail(400, _("Le formulaire a expiré. Rechargez la page et recommencez."))
+
+
 @bp.get("/")
 @roles_required(*STAFF_OR_GUIDE)
 def index():
@@ -95,18 +125,14 @@ def new_visit():
     if form.validate_on_submit():
         now = utcnow()
         try:
-            cover_id = _store_cover(form, now)
-            visit = programme.create_visit(_visit_fields(form, cover_id), now=now)
-            db.session.commit()
-        except VisitError as error:
-            db.session.rollback()
-            status = _flash_error(error)
-        except IntegrityError as error:
+            status, visit = _commit(lambda: programme.create_visit(_visit_fields(form, _store_cover(form, now)),
+                                                                   now=now))
+        except IntegrityError as error:  # the same identifier chosen twice at once
             db.session.rollback()
             if not is_unique_violation(error):
                 raise
             status = _flash_error(VisitError("slug_taken"))
-        else:
+        if status is None:
             flash(_("Visite créée. Ajoutez-lui des séances."), "success")
             return redirect(url_for("visit_staff.new_sessions", slug=visit.slug))
     elif form.errors:
@@ -153,14 +179,9 @@ def edit_visit(slug: str):
     status = 200
     if form.validate_on_submit():
         now = utcnow()
-        try:
-            told = programme.update_visit(visit, _visit_fields(form, _store_cover(form, now), slug=visit.slug),
-                                          actor=current_user, now=now)
-            db.session.commit()
-        except VisitError as error:
-            db.session.rollback()
-            status = _flash_error(error)
-        else:
+        status, told = _commit(lambda: programme.update_visit(
+            visit, _visit_fields(form, _store_cover(form, now), slug=visit.slug), actor=current_user, now=now))
+        if status is None:
             flash(_("Visite enregistrée ; %(n)s personne(s) prévenue(s).", n=told), "success")
             return redirect(url_for("visit_staff.index"))
     elif form.errors:
@@ -190,13 +211,8 @@ def new_sessions(slug: str):
             starts, duration_minutes=form.duration_minutes.data, capacity=form.capacity.data,
             guide_id=form.guide.data or None, close_hours_before=form.close_hours_before.data or None,
             cancel_hours_before=form.cancel_hours_before.data)
-        try:
-            created = programme.add_sessions(visit, plans, now=utcnow())
-            db.session.commit()
-        except VisitError as error:
-            db.session.rollback()
-            status = _flash_error(error)
-        else:
+        status, created = _commit(lambda: programme.add_sessions(visit, plans, now=utcnow()))
+        if status is None:
             flash(_("%(n)s séance(s) ajoutée(s).", n=len(created)), "success")
             return redirect(url_for("visit_staff.index"))
     elif form.errors:
@@ -240,13 +256,9 @@ def edit_session(session_id: int):
         plan = dataclasses.replace(
             plan, ends_at=rules.local_to_utc(datetime.combine(form.date.data, form.end_time.data)),
             booking_opens_at=visit_session.booking_opens_at)
-        try:
-            changed = programme.update_session(visit_session, plan, actor=current_user, now=utcnow())
-            db.session.commit()
-        except VisitError as error:
-            db.session.rollback()
-            status = _flash_error(error)
-        else:
+        status, changed = _commit(lambda: programme.update_session(visit_session, plan, actor=current_user,
+                                                                  now=utcnow()))
+        if status is None:
             flash(_("Séance enregistrée.") if changed else _("Rien n'a changé."), "success")
             return redirect(url_for("visit_staff.session", session_id=session_id))
     elif form.errors:
@@ -263,15 +275,8 @@ def _hours_before(start: datetime, deadline: datetime | None) -> int | None:
 @roles_required("staff")
 def cancel_session(session_id: int):
     visit_session = _session(session_id)
-    if not ConfirmForm().validate_on_submit():
-        fail(400, _("Le formulaire a expiré. Rechargez la page et recommencez."))
-    try:
-        told = booking.cancel_session(visit_session, actor=current_user, now=utcnow())
-        db.session.commit()
-    except VisitError as error:
-        db.session.rollback()
-        status, message = describe(error)
-        fail(status, message)
+    _confirmed()
+    told = _commit_or_fail(lambda: booking.cancel_session(visit_session, actor=current_user, now=utcnow()))
     flash(_("Séance annulée ; %(n)s personne(s) prévenue(s).", n=told), "success")
     return redirect(url_for("visit_staff.session", session_id=session_id))
 
@@ -283,13 +288,7 @@ def capacity(session_id: int):
     form = CapacityForm()
     if not form.validate_on_submit():
         fail(400, " ".join(form.capacity.errors) or _("Le formulaire a expiré. Rechargez la page et recommencez."))
-    try:
-        promoted = booking.change_capacity(visit_session, form.capacity.data, now=utcnow())
-        db.session.commit()
-    except VisitError as error:
-        db.session.rollback()
-        status, message = describe(error)
-        fail(status, message)
+    promoted = _commit_or_fail(lambda: booking.change_capacity(visit_session, form.capacity.data, now=utcnow()))
     flash(_("Nombre de places enregistré ; %(n)s personne(s) sortie(s) de la liste d'attente.",
             n=len(promoted)), "success")
     return redirect(url_for("visit_staff.session", session_id=session_id))
@@ -313,8 +312,7 @@ def roster(session_id: int):
 @roles_required(*STAFF_OR_GUIDE)
 def mark(session_id: int):
     visit_session = _session(session_id)
-    if not ConfirmForm().validate_on_submit():
-        fail(400, _("Le formulaire a expiré. Rechargez la page et recommencez."))
+    _confirmed()
     raw_key, state = request.form.get("person", ""), request.form.get("state", "")
     try:
         booking_id, person = (int(part) for part in raw_key.split("-"))
@@ -345,15 +343,8 @@ def mark(session_id: int):
 @roles_required(*STAFF_OR_GUIDE)
 def close_roster(session_id: int):
     visit_session = _session(session_id)
-    if not ConfirmForm().validate_on_submit():
-        fail(400, _("Le formulaire a expiré. Rechargez la page et recommencez."))
-    try:
-        attendance.close_roster(visit_session, actor=current_user, now=utcnow())
-        db.session.commit()
-    except VisitError as error:
-        db.session.rollback()
-        status, message = describe(error)
-        fail(status, message)
+    _confirmed()
+    _commit_or_fail(lambda: attendance.close_roster(visit_session, actor=current_user, now=utcnow()))
     flash(_("Liste d'appel close. Merci !"), "success")
     return redirect(url_for("visit_staff.roster", session_id=session_id))
 

@@ -31,11 +31,10 @@ def test_the_repository_definitions_load_then_a_second_load_changes_nothing(runn
     assert {a.version for a in db.session.scalars(select(Achievement))} == {1}
 
 
-def test_an_edit_makes_a_new_version_and_leaves_issued_certificates_as_signed(app, runner, db, tmp_path, now,
-                                                                               make_user):
+def test_an_edit_makes_a_new_version_and_leaves_issued_certificates_as_signed(runner, db, tmp_path, now,
+                                                                               make_user, settings):
     folder = _copy(tmp_path)
     assert runner.invoke(args=["content", "load", str(folder.parent)]).exit_code == 0
-    settings = services.Settings(base_url="http://localhost", instance_path=app.instance_path)
     certificate = services.issue(make_user(), services.achievement_for("granville-terre-et-mer", 1), now, settings)
     db.session.commit()
     token = certificate.credential_jwt

@@ -54,11 +54,10 @@ def test_image_problems_are_reported_with_file_and_line(runner, db, tmp_path):
     assert db.session.scalars(select(MediaAsset)).first() is None
 
 
-def test_the_credential_the_verify_page_and_the_pdf_carry_the_signed_image(app, client, db, tmp_path, runner,
-                                                                         now, make_user, login):
+def test_the_credential_the_verify_page_and_the_pdf_carry_the_signed_image(client, db, tmp_path, runner, now,
+                                                                         make_user, login, settings):
     folder = _copy(tmp_path)
     assert runner.invoke(args=["content", "load", str(folder.parent)]).exit_code == 0
-    settings = services.Settings(base_url="http://localhost", instance_path=app.instance_path)
     learner = make_user(name="Léa Dupré")
     certificate = services.issue(learner, services.achievement_for("granville-terre-et-mer", 1), now, settings)
     db.session.commit()

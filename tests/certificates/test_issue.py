@@ -19,11 +19,6 @@ from tests.certificates.helpers import certificates_of, load_definitions, pass_t
 
 
 @pytest.fixture
-def settings(app):
-    return services.Settings(base_url="http://localhost", instance_path=app.instance_path)
-
-
-@pytest.fixture
 def issued_events():
     events = []
 

@@ -5,27 +5,12 @@ from __future__ import annotations
 import io
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from learnapp.auth.models import AuditEntry
-from learnapp.certificates import rules, services
+from learnapp.certificates import rules
 from tests.certificates.helpers import load_definitions, pass_tier, quiz
-
-
-@pytest.fixture
-def settings(app):
-    return services.Settings(base_url="http://localhost", instance_path=app.instance_path)
-
-
-@pytest.fixture
-def holder(db, now, make_user, settings):
-    load_definitions(now)
-    learner = make_user(name="Léa Dupré-Étienne")
-    certificate = services.issue(learner, services.achievement_for("granville-terre-et-mer", 1), now, settings)
-    db.session.commit()
-    return learner, certificate
 
 
 def test_the_result_page_tells_the_learner_of_the_certificate(client, db, now, make_user, login):

@@ -18,20 +18,6 @@ from tests.certificates.helpers import load_definitions
 ISSUER = "http://localhost/certificates/issuer"
 
 
-@pytest.fixture
-def settings(app):
-    return services.Settings(base_url="http://localhost", instance_path=app.instance_path)
-
-
-@pytest.fixture
-def issued(db, now, make_user, settings):
-    load_definitions(now)
-    learner = make_user(name="Léa Dupré-Étienne")
-    certificate = services.issue(learner, services.achievement_for("granville-terre-et-mer", 1), now, settings)
-    db.session.commit()
-    return certificate
-
-
 def _b64(data: dict) -> str:
     raw = json.dumps(data, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()

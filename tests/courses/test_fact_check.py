@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from learnapp.courses import fact_check
 from tests.courses.pack_builder import lesson_text, make_course
 
@@ -74,27 +76,23 @@ def test_a_fact_without_a_source_or_with_an_unlisted_one_is_reported(tmp_path):
                         "FACTS.md:5: source S9 absente de la section « Sources »"]
 
 
-def test_two_versions_giving_different_years_for_the_same_statement_contradict(tmp_path):
-    course = _course(tmp_path, {
+@pytest.mark.parametrize("versions, said, other", [
+    pytest.param({  # two versions giving different years for the same statement
         "child": "Chausey fait partie de la commune de Granville. C'est un archipel.\n",
         "teen": "Depuis 1804, l'archipel de Chausey fait partie de la commune de Granville.\n",
         "adult": "Depuis 1802, Chausey fait partie de la commune de Granville : un quartier de la ville.\n",
-    })
-    messages = _messages(fact_check.contradictions(fact_check.read_lessons(course)))
-    assert len(messages) == 1
-    assert "teen dit 1804 mais adult (adult.md:" in messages[0] and "dit 1802" in messages[0]
-
-
-def test_different_quantities_with_the_same_unit_contradict_and_different_facts_do_not(tmp_path):
-    course = _course(tmp_path, {
+    }, "teen dit 1804 mais adult (adult.md:", "dit 1802", id="different-years"),
+    pytest.param({  # different quantities with the same unit; different facts (1439, 1442) do not
         "child": "Dans la baie, la mer peut monter de 14 mètres aux grandes marées.\n",
         "adult": "Aux grandes marées, la mer peut monter de 12 mètres dans la baie.\n"
                  "Les Anglais arrivent en 1439 ; Granville est reprise en 1442.\n",
         "teen": "En 1442, Louis d'Estouteville reprend Granville aux Anglais, arrivés en 1439.\n",
-    })
-    messages = _messages(fact_check.contradictions(fact_check.read_lessons(course)))
+    }, "child dit 14 mais adult", "dit 12", id="different-quantities"),
+])
+def test_versions_that_disagree_on_a_number_contradict_once(tmp_path, versions, said, other):
+    messages = _messages(fact_check.contradictions(fact_check.read_lessons(_course(tmp_path, versions))))
     assert len(messages) == 1
-    assert "child dit 14 mais adult" in messages[0] and "dit 12" in messages[0]
+    assert said in messages[0] and other in messages[0]
 
 
 def test_a_number_stated_elsewhere_in_the_other_version_is_not_a_contradiction(tmp_path):
