@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 # --- Codes -------------------------------------------------------------------------------------
 # Crockford's base 32: no I, L, O or U, so nothing reads as another character. Nine random
 # characters (45 bits) and a Luhn mod 32 check character, which catches every single wrong
-# character and every swap of two neighbours.
+# character and every swap of two neighbours but one: 0 beside Z (values 0 and N-1), Luhn mod
+# N's known blind pair. Changing the method would change the check of codes already issued.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 BODY_LENGTH = 9
 CODE_LENGTH = BODY_LENGTH + 1
