@@ -66,20 +66,24 @@ def _wait_left(key: str) -> int:
     return max(1, math.ceil(storage.get_expiry(key + ":wait") - time.time()))
 
 
-def wait_before_trying(email: str, address: str, *, known_device: bool) -> int:
-    """Seconds this sign-in must wait before its password is even checked (0: go ahead)."""
+def wait_before_trying(email: str, address: str, *, known_device: bool, address_ceiling: bool = True) -> int:
+    """Seconds this sign-in must wait before its password is even checked (0: go ahead).
+
+    ``email`` is the account's sign-in name (a pupil's: their class and username).
+    ``address_ceiling=False`` for pupils: thirty children share one school address, so only the
+    account and the account+address counts slow them down, never the address alone."""
     config = current_app.config
     keys = Keys.of(email, address)
     storage = _storage()
     waits = [_wait_left(keys.pair)]
     if not known_device:
         waits.append(_wait_left(keys.account))
-    if storage.get(keys.address) >= config["LOGIN_ADDRESS_CEILING"]:
+    if address_ceiling and storage.get(keys.address) >= config["LOGIN_ADDRESS_CEILING"]:
         waits.append(max(1, math.ceil(storage.get_expiry(keys.address) - time.time())))
     return max(waits)
 
 
-def record_failure(email: str, address: str) -> None:
+def record_failure(email: str, address: str, *, address_ceiling: bool = True) -> None:
     config = current_app.config
     keys = Keys.of(email, address)
     storage = _storage()
@@ -92,7 +96,8 @@ def record_failure(email: str, address: str) -> None:
         if delay:
             storage.clear(key + ":wait")
             storage.incr(key + ":wait", delay)
-    storage.incr(keys.address, config["LOGIN_ADDRESS_WINDOW"])
+    if address_ceiling:
+        storage.incr(keys.address, config["LOGIN_ADDRESS_WINDOW"])
 
 
 def failures(email: str, address: str) -> dict[str, int]:

@@ -106,6 +106,29 @@ def book(user, session: VisitSession, *, now: datetime, seats: int = 1,
     return BookingResult(booking=booking, confirmed=confirmed, place=place)
 
 
+def book_group(user, session: VisitSession, *, now: datetime, seats: int) -> BookingResult:
+    """A school group's seats (pupils + accompanying adults), booked by their teacher: the same
+    guarded seat claim as a person's booking, so a group never takes seats that are not free;
+    when they are not, the group joins the waitlist."""
+    code = rules.group_refusal(session_facts(session), now=now, school_groups=session.visit.school_groups,
+                               seats=seats)
+    if code:
+        raise VisitError(code)
+    if live_booking(user, session) is not None:
+        raise VisitError("already_booked")
+    confirmed = _claim_seats(session.id, seats)
+    booking = Booking(session_id=session.id, active_session_id=session.id, user_id=user.id,
+                      kind=rules.GROUP, seats=seats, children=[], created_at=now,
+                      status=rules.CONFIRMED if confirmed else rules.WAITLISTED,
+                      confirmed_at=now if confirmed else None)
+    db.session.add(booking)
+    db.session.flush()
+    db.session.refresh(session)
+    place = None if confirmed else waitlist_place(booking)
+    notify.booked(booking, place=place, now=now)
+    return BookingResult(booking=booking, confirmed=confirmed, place=place)
+
+
 def _claim_seats(session_id: int, seats: int) -> bool:
     result = db.session.execute(
         update(VisitSession)

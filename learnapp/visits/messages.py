@@ -19,6 +19,8 @@ MESSAGES = {
     "children_adult_only": (400, lambda p: _("Seul un adulte peut réserver des places pour des enfants.")),
     "children_names": (400, lambda p: _("Donnez un prénom (%(max)s caractères au plus) pour chaque place en plus "
                                         "de la vôtre, un par ligne.", max=rules.CHILD_NAME_MAX)),
+    "no_groups": (403, lambda p: _("Cette visite n'accueille pas de groupes scolaires.")),
+    "group_seats_limit": (400, lambda p: _("Au plus %(max)s places pour un groupe.", max=rules.MAX_GROUP_SEATS)),
     "already_booked": (409, lambda p: _("Vous avez déjà une réservation pour cette séance.")),
     "overlap": (409, lambda p: _("Vous avez déjà une réservation à une séance qui a lieu en même temps.")),
     "already_cancelled": (409, lambda p: _("Cette réservation est déjà annulée.")),

@@ -75,6 +75,30 @@ def booking_refusal(facts: SessionFacts, *, now: datetime, age_group: str, seats
     return seats_refusal(seats, children, age_group=age_group)
 
 
+# A school group (pupils and the adults with them) booked by a teacher through a class.
+MAX_GROUP_SEATS = 250
+
+
+def group_refusal(facts: SessionFacts, *, now: datetime, school_groups: bool, seats: int) -> str | None:
+    """Why a class may not ask for these seats now (a code), or None. The visit must welcome
+    school groups (its own switch, whatever its age groups); a full session is no refusal."""
+    if facts.status == CANCELLED:
+        return "cancelled"
+    if now >= facts.starts_at:
+        return "past"
+    if facts.booking_opens_at and now < facts.booking_opens_at:
+        return "not_open"
+    if now >= booking_closes(facts):
+        return "closed"
+    if not school_groups:
+        return "no_groups"
+    if seats <= 0:
+        return "seats_invalid"
+    if seats > MAX_GROUP_SEATS:
+        return "group_seats_limit"
+    return None
+
+
 def seats_refusal(seats: int, children: Sequence[str], *, age_group: str) -> str | None:
     if seats <= 0:
         return "seats_invalid"
