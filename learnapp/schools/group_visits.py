@@ -48,7 +48,7 @@ def book(school_class: SchoolClass, session_id: int, *, pupils: int, adults: int
 def of_class(school_class: SchoolClass) -> list[tuple[GroupVisit, Booking]]:
     return list(db.session.execute(
         select(GroupVisit, Booking).join(Booking, Booking.id == GroupVisit.booking_id)
-        .where(GroupVisit.class_id == school_class.id).order_by(Booking.id.desc())).tuples())
+        .where(GroupVisit.class_id == school_class.id).order_by(Booking.id.desc())).all())
 
 
 def cancel(school_class: SchoolClass, group_visit_id: int, *, actor, now: datetime) -> None:

@@ -69,3 +69,11 @@ def pupil_login(client):
                                             "passphrase": passphrase}, follow_redirects=follow)
 
     return do
+
+
+def text_of(response) -> str:
+    """The page as a reader sees it: entities decoded, French typography's thin and no-break
+    spaces read as plain spaces, tags kept (tests look for words)."""
+    import html
+
+    return html.unescape(response.get_data(as_text=True)).replace("\u202f", " ").replace("\xa0", " ")
