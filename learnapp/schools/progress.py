@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from learnapp.auth.models import User
 from learnapp.core import age_groups
@@ -92,6 +93,8 @@ def grid(school_class: SchoolClass, *, sort: str = "name", descending: bool = Fa
     columns = _columns(school_class)
     pupils = list(db.session.scalars(
         select(Pupil).join(User, User.id == Pupil.user_id)
+        # The account comes in the same query; its roles are not needed here.
+        .options(joinedload(Pupil.user).lazyload(User.roles), lazyload(Pupil.school_class))
         .where(Pupil.class_id == school_class.id, Pupil.removed_at.is_(None))
         .order_by(User.first_name, User.last_name, Pupil.username)))
     rows = {p.user_id: Row(p) for p in pupils}

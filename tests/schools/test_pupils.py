@@ -49,8 +49,8 @@ def test_a_roster_with_problems_imports_nothing_and_names_each_line(client, logi
     page = text_of(response)
     assert response.status_code == 400
     assert "Rien n'a été importé" in page
-    for expected in ("Ligne 3 : initiale du nom manquante.", "Ligne 4 : année de naissance impossible pour un élève : 1890.",
-                     "Ligne 5 : prénom manquant."):
+    for expected in ("Ligne 3 : initiale du nom manquante.",
+                     "Ligne 4 : année de naissance impossible pour un élève : 1890.", "Ligne 5 : prénom manquant."):
         assert expected in page
     assert _pupil_count(school_class) == 0
 
