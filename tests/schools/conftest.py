@@ -77,3 +77,7 @@ def text_of(response) -> str:
     import html
 
     return html.unescape(response.get_data(as_text=True)).replace("\u202f", " ").replace("\xa0", " ")
+
+
+# The visits domain's own fixtures (a visit with a session), for the group bookings.
+from tests.visits.conftest import make_session, make_visit  # noqa: E402,F401
