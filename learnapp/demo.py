@@ -13,6 +13,7 @@ from learnapp.courses.cli import load_demo_content
 from learnapp.db import utcnow
 from learnapp.extensions import db
 from learnapp.quizzes.demo import load_demo_attempts
+from learnapp.schools.demo import load_demo_school
 from learnapp.visits.demo import load_demo_visits
 
 DEMO_ACCOUNTS = (
@@ -53,3 +54,4 @@ def load_demo(echo=print) -> None:
     load_demo_attempts(echo)  # finished quiz attempts, for the staff statistics page
     load_demo_visits(echo)  # Granville visits: full sessions with a waitlist, one past with attendance
     load_demo_certificates(echo)  # the certificates those attempts earned; one revoked
+    load_demo_school(echo)  # a class of 25 pupils with login cards; one child's passphrase printed

@@ -77,7 +77,7 @@ def _card(pdf: FPDF, x: float, y: float, card: Card, *, site: str, class_label: 
     pdf.cell(text_w, 4, site)
     pdf.set_xy(x + 4, y + 7.5)
     pdf.cell(text_w, 4, class_label)
-    pdf.set_font("DejaVu", size=15)
+    _fit(pdf, card.name, text_w, 15)
     pdf.set_xy(x + 4, y + 13)
     pdf.cell(text_w, 7, card.name)
     pdf.set_font("DejaVu", size=8)
@@ -86,12 +86,23 @@ def _card(pdf: FPDF, x: float, y: float, card: Card, *, site: str, class_label: 
     for label, value in rows:
         pdf.set_xy(x + 4, top)
         pdf.cell(text_w, 3.5, label)
-        pdf.set_font("DejaVu", size=12)
+        # The passphrase row runs under the QR, the full width of the card.
+        width = CARD_W - 8 if label == labels["passphrase"] else text_w
+        _fit(pdf, value, width, 13)
         pdf.set_xy(x + 4, top + 3.5)
-        pdf.cell(CARD_W - 8 if label == labels["passphrase"] else text_w, 5.5, value)
+        pdf.cell(width, 5.5, value)
         pdf.set_font("DejaVu", size=8)
         top += 10
     pdf.image(io.BytesIO(qr), x=x + CARD_W - QR_SIZE - 4, y=y + 4, w=QR_SIZE, h=QR_SIZE)
     pdf.set_font("DejaVu", size=6.5)
     pdf.set_xy(x + CARD_W - QR_SIZE - 4, y + 4 + QR_SIZE)
     pdf.cell(QR_SIZE, 3, labels["scan"], align="C")
+
+
+def _fit(pdf: FPDF, text: str, width: float, size: float) -> None:
+    """The largest font size up to ``size`` at which ``text`` fits in ``width`` (a long first
+    name or passphrase shrinks instead of running off the card)."""
+    pdf.set_font("DejaVu", size=size)
+    while size > 7 and pdf.get_string_width(text) > width:
+        size -= 0.5
+        pdf.set_font("DejaVu", size=size)

@@ -61,13 +61,14 @@ def test_staff_and_admins_see_their_sections_in_order(app, client, make_user, lo
     add_visits_domain(app)
     login(make_user("staff"))
     links = office_links(client.get("/office/").get_data(as_text=True))
-    assert links == ["/office/courses/", "/office/quizzes/", "/office/visits/", "/certificates/staff", "/office/mail/"]
+    assert links == ["/office/courses/", "/office/quizzes/", "/office/visits/", "/certificates/staff",
+                     "/office/schools/", "/office/mail/"]
     client.post("/logout")
 
     login(make_user("admin"))
     links = office_links(client.get("/office/").get_data(as_text=True))
     assert links == ["/office/courses/", "/office/quizzes/", "/office/visits/", "/office/visits-test/",
-                     "/certificates/staff",
+                     "/certificates/staff", "/office/schools/",
                      "/office/mail/", "/admin/users"]
 
 

@@ -44,7 +44,8 @@ def test_the_office_invites_a_teacher_who_sets_a_password_once(client, login, ma
 
 
 def test_an_old_invitation_has_expired(app, client, school, make_user, now):
-    token = directory.invite_teacher(school, "prof@example.org", actor=make_user("staff"), now=utcnow() - timedelta(days=30))
+    token = directory.invite_teacher(school, "prof@example.org", actor=make_user("staff"),
+                                     now=utcnow() - timedelta(days=30))
     db.session.commit()
     assert client.get(f"/schools/invitation/{token}").status_code == 410
 

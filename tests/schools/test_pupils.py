@@ -14,6 +14,7 @@ from learnapp.extensions import db
 from learnapp.schools import directory, roster, rules
 from learnapp.schools.models import Pupil
 from tests.schools.conftest import text_of
+from tests.schools.pdf_text import cards as pdf_cards
 
 ROSTER = "Prénom;Nom;Année de naissance\r\n" + "".join(
     f"{name};{initial};{year}\r\n" for name, initial, year in [
@@ -81,10 +82,12 @@ def test_printed_cards_are_a_pdf_and_the_passphrase_signs_in(client, login, teac
     login(teacher)
     response = client.post(f"/schools/classes/{school_class.id}/cards", data={"pupil": [str(lea.id)]})
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert response.data.startswith(b"%PDF")
+    [card] = pdf_cards(response.data)
+    assert (card["name"], card["username"]) == ("Léa M.", "lea.m") and card["passphrase"] != _old
     client.post("/logout")
-    # The old card no longer works (a new passphrase was drawn); the stored value is a hash.
+    # The old card no longer works (a new passphrase was drawn); the new one does.
     assert pupil_login(school_class, lea, _old).status_code == 401
+    assert pupil_login(school_class, lea, card["passphrase"]).status_code == 302
     stored = db.session.get(User, lea.user_id).password_hash
     assert stored.startswith(("scrypt:", "pbkdf2:"))
 
@@ -100,6 +103,9 @@ def test_login_cards_hold_ten_a_page(app, school_class, make_pupils):
                                     "passphrase": "Phrase secrète", "scan": "Scanne"})
     assert body.startswith(b"%PDF")
     assert body.count(b"/Type /Page") - body.count(b"/Type /Pages") == 3  # 23 cards, 10 a page
+    printed = pdf_cards(body)
+    assert len(printed) == 23 and printed[22] == {"name": "Élève 22", "username": "eleve.22",
+                                                  "passphrase": "lapin tulipe volcan 42"}
 
 
 def test_a_pupil_signs_in_with_code_username_and_passphrase_typed_loosely(client, school_class, make_pupils):
