@@ -57,7 +57,8 @@ def text_runs(data: bytes) -> list[str]:
     return runs
 
 
-def cards(data: bytes, *, username_label="Identifiant", passphrase_label="Phrase secrète") -> list[dict]:
+def cards(data: bytes, *, username_label="Identifiant",
+          passphrase_label="Phrase secrète") -> list[dict]:  # noqa: S107 (a label, not a password)
     """Each card's name, username and passphrase, in print order."""
     runs, found = text_runs(data), []
     for i, run in enumerate(runs):
