@@ -29,9 +29,11 @@ NAMES = ["Léa", "Noé", "Zoé", "Jules", "Inès", "Gabriel", "Chloé", "Louis",
 @pytest.fixture
 def course(db, now):
     course = make_course(now, slug="granville-terre-et-mer", lessons=("les-marees",), audiences=("adult",))
-    add_version(course.lessons[0], "child", now, title="La mer qui monte et qui descend", body=f"<p>{CHILD_TEXT}</p>")
+    add_version(course.lessons[0], "child", now, title="La mer qui monte et qui descend",
+                body=f"<p>{CHILD_TEXT}</p>")
     make_tier(course, 1, questions_per_attempt=1, requires_course_done=True, pass_mark=50)
-    add_questions(course, [question("maree", audiences=("child",), prompt="Combien de fois par jour la mer monte-t-elle ?",
+    add_questions(course, [question("maree", audiences=("child",),
+                                    prompt="Combien de fois par jour la mer monte-t-elle ?",
                                     choices=[{"text": "Deux fois", "correct": True}, {"text": "Une fois"}])], now)
     db.session.commit()
     return course
