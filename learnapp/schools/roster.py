@@ -70,7 +70,8 @@ def add_pupil(school_class: SchoolClass, *, first_name: str, initial: str, birth
     if rules.birth_year_problem(birth_year, now.date()):
         raise SchoolError("birth_year")
     username = rules.unique_username(rules.username_base(first_name, initial), _taken_usernames(school_class))
-    user = User(email=None, first_name=first_name, last_name=initial, name_shown=account_rules.NAME_INITIAL,
+    # The last name is only its initial, with its dot: a certificate's full name reads « Léa M. ».
+    user = User(email=None, first_name=first_name, last_name=f"{initial}.", name_shown=account_rules.NAME_INITIAL,
                 display_name=rules.pupil_name(first_name, initial), password_hash=NO_PASSWORD,
                 birth_year=birth_year, locale="fr", created_at=now)
     user.roles.append(UserRole(name="learner", granted_at=now))
@@ -93,7 +94,7 @@ def import_roster(school_class: SchoolClass, raw: bytes, *, now: datetime) -> ru
     taken = _taken_usernames(school_class)
     rows = [(row, rules.unique_username(rules.username_base(row.first_name, row.initial), taken))
             for row in roster.rows]
-    users = [{"email": None, "first_name": row.first_name, "last_name": row.initial,
+    users = [{"email": None, "first_name": row.first_name, "last_name": f"{row.initial}.",
               "name_shown": account_rules.NAME_INITIAL, "display_name": rules.pupil_name(row.first_name, row.initial),
               "password_hash": NO_PASSWORD, "birth_year": row.birth_year, "locale": "fr",
               "is_active_account": True, "created_at": now} for row, _ in rows]

@@ -121,11 +121,14 @@ def class_sign_in(code: str):
     form.pupil.choices = [(0, _("— choisis ton prénom —"))] + [(pid, name) for pid, name, _username in names]
     failed = False
     if form.validate_on_submit():
-        pupil = roster.find_by_id_for_sign_in(school_class, form.pupil.data)
-        username = pupil.username if pupil else f"#{form.pupil.data}"
-        if _attempt(school_class, pupil, username, form.passphrase.data):
-            return _welcome(school_class, username)
-        failed = True
+        if not form.pupil.data:
+            form.pupil.errors = [_("Choisis ton prénom dans la liste.")]
+        else:
+            pupil = roster.find_by_id_for_sign_in(school_class, form.pupil.data)
+            username = pupil.username if pupil else f"#{form.pupil.data}"
+            if _attempt(school_class, pupil, username, form.passphrase.data):
+                return _welcome(school_class, username)
+            failed = True
     status = 401 if failed else (400 if form.errors else 200)
     return render_template("schools/class_sign_in.html", form=form, failed=failed, school_class=school_class,
                            code=rules.display_code(school_class.code)), status

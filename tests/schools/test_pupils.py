@@ -122,6 +122,9 @@ def test_a_pupil_picks_their_name_from_the_class_list(client, school_class, make
     page = client.get(f"/class/{school_class.code}")
     assert page.status_code == 200 and "Noé B." in text_of(page)
     assert client.post(f"/class/{school_class.code}", data={"pupil": lea.id, "passphrase": "faux"}).status_code == 401
+    unpicked = client.post(f"/class/{school_class.code}", data={"pupil": "0", "passphrase": phrase})
+    assert unpicked.status_code == 400 and "Choisis ton prénom dans la liste." in text_of(unpicked)
+    assert client.post(f"/class/{school_class.code}", data={"pupil": "abc", "passphrase": phrase}).status_code == 400
     assert client.post(f"/class/{school_class.code}", data={"pupil": lea.id, "passphrase": phrase}).status_code == 302
 
 
