@@ -21,7 +21,7 @@ from learnapp.courses.models import Course, Lesson, LessonProgress, LessonVersio
 from learnapp.extensions import db
 from learnapp.quizzes.models import QuizAttempt, QuizTier
 from learnapp.schools import rules, teaching
-from learnapp.schools.models import Pupil, SchoolClass
+from learnapp.schools.models import Assignment, Pupil, SchoolClass
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,31 @@ def grid(school_class: SchoolClass, *, sort: str = "name", descending: bool = Fa
             row.cells.setdefault(column.key, empty)
         row.completion = rules.completion(cell.status for cell in row.cells.values())
     return Grid(columns, _sorted(list(rows.values()), columns, sort, descending))
+
+
+def version(school_class: SchoolClass) -> tuple:
+    """What the grid shows, summed up in one query: the page keeps its rendered table per process
+    under this key (core.templating.cached_fragment), so a teacher reloading an unchanged grid
+    costs this query, not the grid's six and the table's rendering. Any new or moved pupil, lesson
+    read, attempt submitted or assignment changed gives a new key."""
+    in_class = select(Pupil.user_id).where(Pupil.class_id == school_class.id, Pupil.removed_at.is_(None))
+    of_pupils = (Pupil.class_id == school_class.id, Pupil.removed_at.is_(None))
+    of_lessons = (LessonProgress.user_id.in_(in_class),)
+    of_attempts = (QuizAttempt.user_id.in_(in_class), QuizAttempt.status == "submitted")
+    of_given = (Assignment.class_id == school_class.id,)
+    parts = [
+        select(func.count(Pupil.id)).where(*of_pupils), select(func.max(Pupil.id)).where(*of_pupils),
+        select(func.max(Pupil.card_printed_at)).where(*of_pupils),
+        select(func.count(LessonProgress.id)).where(*of_lessons),
+        select(func.count(LessonProgress.completed_at)).where(*of_lessons),
+        select(func.max(LessonProgress.last_seen_at)).where(*of_lessons),
+        select(func.count(QuizAttempt.id)).where(*of_attempts),
+        select(func.max(QuizAttempt.submitted_at)).where(*of_attempts),
+        select(func.count(Assignment.id)).where(*of_given), select(func.max(Assignment.id)).where(*of_given),
+        select(func.sum(Assignment.tiers)).where(*of_given),
+    ]
+    row = db.session.execute(select(*[part.scalar_subquery() for part in parts])).one()
+    return tuple(str(value) for value in row)
 
 
 _RANK = {rules.NOT_STARTED: 0, rules.STARTED: 1, rules.FAILED: 2, rules.DONE: 3, rules.PASSED: 3}

@@ -308,9 +308,11 @@ def _sort_args():
 def progress_grid(class_id: int):
     school_class = _class(class_id)
     sort, descending = _sort_args()
-    grid = progress.grid(school_class, sort=sort, descending=descending)
-    return render_template("schools/progress.html", school_class=school_class, grid=grid, sort=sort,
-                           descending=descending, labels=_status_labels())
+    # The table is rendered once per data version (progress.version) and kept per process.
+    return render_template(
+        "schools/progress.html", school_class=school_class, sort=sort, descending=descending,
+        labels=_status_labels(), version=progress.version(school_class), locale=str(get_locale()),
+        load_grid=lambda: progress.grid(school_class, sort=sort, descending=descending))
 
 
 def _status_labels() -> dict[str, str]:

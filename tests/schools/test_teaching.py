@@ -217,3 +217,21 @@ def _certificate_for(pupil, now):
         certificate = certificates.issue(pupil.user, achievement, now, settings())
     db.session.commit()
     return certificate
+
+
+def test_the_grid_page_shows_new_progress_at_once(client, login, teacher, school_class, make_pupils, now):
+    """The rendered table is kept per data version: a lesson read or an attempt submitted changes
+    the version, so the teacher never sees a stale grid."""
+    course = _course_with_tiers(now, tiers=1)
+    teaching.assign(school_class, course, tiers=1, due_on=None, actor=teacher, now=utcnow())
+    [(lea, _)] = make_pupils(school_class, [("Léa", "M", 2016)])
+    login(teacher)
+    url = f"/schools/classes/{school_class.id}/progress"
+    assert "réussi (" not in text_of(client.get(url))
+    assert "réussi (" not in text_of(client.get(url))  # served from the kept table
+    _attempt(lea, course_tiers(course)[0], now, 95.0)
+    db.session.commit()
+    assert "réussi (95 %)" in text_of(client.get(url))
+    _progress(lea, course, now, seen=("marees",))
+    db.session.commit()
+    assert "commencé" in text_of(client.get(url))
