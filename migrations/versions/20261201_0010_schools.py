@@ -13,7 +13,7 @@ import learnapp.db
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0007'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
