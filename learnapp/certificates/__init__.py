@@ -20,6 +20,7 @@ def init_app(app):
 
 
 def _extension_points(app):
+    from learnapp.certificates import next_step
     from learnapp.core.extension_points import add_panel, add_staff_section
     from learnapp.core.i18n import _l
 
@@ -28,6 +29,7 @@ def _extension_points(app):
     add_panel(app, "account_page", "certificates/_my_certificates_panel.html", order=30)
     add_panel(app, "learner_home", "certificates/_my_certificates_panel.html", order=30)
     add_panel(app, "quiz_result", "certificates/_result_notice.html", order=10)
+    add_panel(app, "next_step", next_step.next_step, order=40)
 
 
 def _templates(app):

@@ -5,7 +5,7 @@ def init_app(app):
     from learnapp.core import content_packs
     from learnapp.core.extension_points import add_panel, add_staff_section
     from learnapp.core.i18n import _l
-    from learnapp.quizzes import loader, models, routes, staff  # noqa: F401 (models: tables known to Alembic)
+    from learnapp.quizzes import loader, models, next_step, routes, staff  # noqa: F401 (models: tables known to Alembic)
     from learnapp.quizzes.gift_cli import quizzes as quizzes_commands
 
     # After the courses (order 10): a question may name a lesson loaded in the same run.
@@ -19,5 +19,6 @@ def init_app(app):
 
     # In the staff area and on other domains' pages (core/extension_points.py).
     add_panel(app, "course_page", "quizzes/_course_panel.html", order=10)
+    add_panel(app, "next_step", next_step.next_step, order=20)
     add_staff_section(app, "quiz_staff.index", _l("Quiz (équipe)"), order=20,
                       description=_l("Banques de questions, import GIFT et statistiques par cours."))

@@ -2,6 +2,7 @@
 
 
 def init_app(app):
-    from learnapp.site import routes
+    from learnapp.site import home, routes
 
     app.register_blueprint(routes.bp)
+    app.jinja_env.globals["optional_url"] = home.optional_url

@@ -137,3 +137,29 @@ def visit_rates(guide_id: int | None = None) -> list[tuple[Visit, int, int, int]
     if guide_id is not None:
         query = query.where(Visit.guide_id == guide_id)
     return [(visit, attended, no_show) for visit, attended, no_show in db.session.execute(query).all()]
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """A session the home page offers: open for booking now, with a seat left."""
+
+    id: int
+    starts_at: datetime
+    title: str
+    meeting_point: str
+    free: int
+
+
+def next_open(now: datetime, *, limit: int = 3) -> list[OpenSession]:
+    """The next ``limit`` sessions anyone may book a seat at now (scheduled, in the future,
+    booking window open, at least one seat free): one query on the start-time index."""
+    opened = (VisitSession.booking_opens_at.is_(None)) | (VisitSession.booking_opens_at <= now)
+    not_closed = (VisitSession.booking_closes_at.is_(None)) | (VisitSession.booking_closes_at > now)
+    rows = db.session.execute(
+        select(VisitSession.id, VisitSession.starts_at, Visit.title, Visit.meeting_point,
+               VisitSession.capacity - VisitSession.taken)
+        .join(Visit, VisitSession.visit_id == Visit.id)
+        .where(VisitSession.starts_at > now, VisitSession.status == rules.SCHEDULED,
+               VisitSession.taken < VisitSession.capacity, opened, not_closed)
+        .order_by(VisitSession.starts_at, VisitSession.id).limit(limit))
+    return [OpenSession(*row) for row in rows]

@@ -172,6 +172,12 @@ def local(value: datetime) -> datetime:
     return value.astimezone(PARIS)
 
 
+def days_ahead(starts_at: datetime, now: datetime) -> int:
+    """Calendar days from ``now`` to ``starts_at`` in Granville: 0 today, 1 tomorrow (a visit at
+    00:30 local is "tomorrow" at 23:00 even though it is only 90 minutes away)."""
+    return (local(starts_at).date() - local(now).date()).days
+
+
 def weekly_starts(first: datetime, weeks: int) -> list[datetime]:
     """The same local wall-clock time, week after week (across DST changes), naive local."""
     return [first + timedelta(weeks=n) for n in range(weeks)]
