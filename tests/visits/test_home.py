@@ -149,3 +149,17 @@ def test_no_booking_no_visit_step(client, make_user, login, make_session):
     make_session()
     login(make_user())
     assert "next-step-visits" not in client.get("/").get_data(as_text=True)
+
+
+def test_each_costs_one_query(app, db, make_session, make_user):
+    from tests.site.steps import counting_queries
+
+    user = make_user()
+    session = make_session(starts_in=timedelta(days=3))
+    booking.book(user, session, now=utcnow())
+    db.session.commit()
+    db.session.refresh(user)
+    with counting_queries() as queries:
+        assert home.next_booking(user, utcnow())[1] == session.id
+        assert [item.id for item in listing.next_open(utcnow())] == [session.id]
+    assert len(queries) == 2
