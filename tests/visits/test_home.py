@@ -159,7 +159,8 @@ def test_each_costs_one_query(app, db, make_session, make_user):
     booking.book(user, session, now=utcnow())
     db.session.commit()
     db.session.refresh(user)
+    session_id = session.id
     with counting_queries() as queries:
-        assert home.next_booking(user, utcnow())[1] == session.id
-        assert [item.id for item in listing.next_open(utcnow())] == [session.id]
+        assert home.next_booking(user, utcnow())[1] == session_id
+        assert [item.id for item in listing.next_open(utcnow())] == [session_id]
     assert len(queries) == 2
