@@ -55,8 +55,11 @@ class Measure:
         return self.non_2xx_3xx > 0 or self.socket_errors > 0 or self.requests == 0
 
 
-def wrk(base: str, path: str, *, duration: int, connections: int, threads: int, script: Path) -> Measure:
-    result = subprocess.run([WRK, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s",
+def wrk(base: str, path: str, *, duration: int, connections: int, threads: int, script: Path,
+        headers: tuple[str, ...] = ()) -> Measure:
+    """``headers``: extra request headers, e.g. ``("Cookie: session=…",)`` for a signed-in page."""
+    extra = [argument for header in headers for argument in ("-H", header)]
+    result = subprocess.run([WRK, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", *extra, "-s",
                              str(script), base + path], capture_output=True, text=True, check=False)
     output = result.stdout + result.stderr
     found = re.search(r"LEARNAPP (.+)", output)

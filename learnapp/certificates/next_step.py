@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import url_for
 from flask_babel import get_locale
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from learnapp.certificates.models import Achievement, Certificate
 from learnapp.core.i18n import _
@@ -21,14 +21,17 @@ from learnapp.extensions import db
 RECENT = timedelta(days=7)
 
 
+# Built once: the home page runs it on every signed-in visit.
+_RECENT = (select(Achievement.names).join(Certificate, Certificate.achievement_id == Achievement.id)
+           .where(Certificate.user_id == bindparam("user_id"), Certificate.issued_at >= bindparam("since"),
+                  Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
+           .order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(1))
+
+
 def recent_certificate(user, now):
     """The names (by language) of the newest valid certificate issued to ``user`` since
     ``now - RECENT``, or None: one query on the certificate's user index."""
-    return db.session.scalar(
-        select(Achievement.names).join(Certificate, Certificate.achievement_id == Achievement.id)
-        .where(Certificate.user_id == user.id, Certificate.issued_at >= now - RECENT,
-               Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(1))
+    return db.session.scalar(_RECENT, {"user_id": user.id, "since": now - RECENT})
 
 
 def next_step(user=None, **_arguments) -> Markup | None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import render_template, url_for
 from flask_babel import format_date, format_time, get_locale
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from learnapp.core.i18n import _
 from learnapp.core.next_steps import step
@@ -34,16 +34,20 @@ def public_panel(**_arguments) -> Markup:
     return cached_fragment("visits-home", str(get_locale()), bucket, caller=render)
 
 
+# Built once: the home page runs it on every signed-in visit.
+_NEXT_BOOKING = (
+    select(Booking.status, VisitSession.id, VisitSession.starts_at, Visit.title)
+    .join(VisitSession, Booking.session_id == VisitSession.id)
+    .join(Visit, VisitSession.visit_id == Visit.id)
+    .where(Booking.user_id == bindparam("user_id"), Booking.status.in_(rules.LIVE),
+           VisitSession.starts_at > bindparam("now"), VisitSession.status == rules.SCHEDULED)
+    .order_by(VisitSession.starts_at, VisitSession.id).limit(1))
+
+
 def next_booking(user, now: datetime):
     """The person's next live booking (confirmed or waitlisted) of a scheduled session, or None:
     one query on the booking's user index."""
-    return db.session.execute(
-        select(Booking.status, VisitSession.id, VisitSession.starts_at, Visit.title)
-        .join(VisitSession, Booking.session_id == VisitSession.id)
-        .join(Visit, VisitSession.visit_id == Visit.id)
-        .where(Booking.user_id == user.id, Booking.status.in_(rules.LIVE),
-               VisitSession.starts_at > now, VisitSession.status == rules.SCHEDULED)
-        .order_by(VisitSession.starts_at, VisitSession.id).limit(1)).first()
+    return db.session.execute(_NEXT_BOOKING, {"user_id": user.id, "now": now}).first()
 
 
 def when_phrase(starts_at: datetime, now: datetime) -> str:
