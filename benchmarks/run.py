@@ -56,9 +56,12 @@ class Measure:
 
 
 def wrk(base: str, path: str, *, duration: int, connections: int, threads: int, script: Path,
-        headers: tuple[str, ...] = ()) -> Measure:
-    """``headers``: extra request headers, e.g. ``("Cookie: session=…",)`` for a signed-in page."""
+        headers: tuple[str, ...] = (), timeout_s: int | None = None) -> Measure:
+    """``headers``: extra request headers, e.g. ``("Cookie: session=…",)`` for a signed-in page;
+    ``timeout_s``: wrk's per-request timeout (its default, 2 s, counts slow answers as errors)."""
     extra = [argument for header in headers for argument in ("-H", header)]
+    if timeout_s:
+        extra += ["--timeout", f"{timeout_s}s"]
     result = subprocess.run([WRK, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", *extra, "-s",
                              str(script), base + path], capture_output=True, text=True, check=False)
     output = result.stdout + result.stderr
