@@ -5,7 +5,9 @@ def init_app(app):
     from learnapp.core import content_packs
     from learnapp.core.extension_points import add_panel, add_staff_section
     from learnapp.core.i18n import _l
-    from learnapp.quizzes import loader, models, next_step, routes, staff  # noqa: F401 (models: tables known to Alembic)
+
+    # models: tables known to Alembic; stats_cli: adds `quizzes rebuild-stats` to the group.
+    from learnapp.quizzes import loader, models, next_step, routes, staff, stats_cli  # noqa: F401
     from learnapp.quizzes.gift_cli import quizzes as quizzes_commands
 
     # After the courses (order 10): a question may name a lesson loaded in the same run.

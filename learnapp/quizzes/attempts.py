@@ -22,7 +22,7 @@ from learnapp.core.signals import tier_passed
 from learnapp.courses import progress
 from learnapp.courses.models import Course
 from learnapp.extensions import db
-from learnapp.quizzes import rules, types
+from learnapp.quizzes import rules, tallies, types
 from learnapp.quizzes.models import AttemptItem, Question, QuestionVersion, QuizAttempt, QuizTier
 
 
@@ -319,6 +319,8 @@ def _grade(user, attempt: QuizAttempt, items: list[AttemptItem], submitted_at: d
     if attempt.passed:
         course = db.session.get(Course, tier.course_id)
         tier_passed.send(user, course=course, tier=tier, score=attempt.score, attempt=attempt)
+    # Last, so the shared rows of the statistics stay locked only until the commit that follows.
+    tallies.record_graded(attempt, items, tier.course_id)
 
 
 def submit_attempt(user, attempt: QuizAttempt, now: datetime, *,

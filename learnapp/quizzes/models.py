@@ -116,3 +116,56 @@ class AttemptItem(db.Model):
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="items")
     question_version: Mapped[QuestionVersion] = relationship()
+
+
+# Kept statistics ---------------------------------------------------------------------------------
+# Sums and counts the statistics pages read, kept up to date by ``tallies.record_graded`` in the
+# transaction that grades an attempt (and rebuilt from the raw rows by ``learnapp quizzes
+# rebuild-stats``), so a page reads a few hundred rows whatever the number of attempts.
+
+class QuizItemStat(db.Model):
+    """Per question version, over submitted attempts: x = credit on the item, y = the rest of the
+    attempt's score (the other items' credit); ``answered``: items of a choice type with an answer."""
+
+    __tablename__ = "quiz_item_stat"
+
+    question_version_id: Mapped[int] = mapped_column(
+        ForeignKey("question_version.id", ondelete="CASCADE"), primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    sum_x: Mapped[float] = mapped_column(Float, default=0.0)
+    sum_xx: Mapped[float] = mapped_column(Float, default=0.0)
+    sum_y: Mapped[float] = mapped_column(Float, default=0.0)
+    sum_yy: Mapped[float] = mapped_column(Float, default=0.0)
+    sum_xy: Mapped[float] = mapped_column(Float, default=0.0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QuizOptionStat(db.Model):
+    """How many submitted items chose each option of a choice question version."""
+
+    __tablename__ = "quiz_option_stat"
+
+    question_version_id: Mapped[int] = mapped_column(
+        ForeignKey("question_version.id", ondelete="CASCADE"), primary_key=True)
+    option_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    chosen: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QuizTierStat(db.Model):
+    """Per tier and age group (the learner's group when they took the attempt): submitted
+    attempts, passed ones, distinct learners and those who passed, the scores' sum."""
+
+    __tablename__ = "quiz_tier_stat"
+
+    tier_id: Mapped[int] = mapped_column(ForeignKey("quiz_tier.id", ondelete="CASCADE"), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(10), primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    passed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    learners: Mapped[int] = mapped_column(Integer, default=0)
+    passed_learners: Mapped[int] = mapped_column(Integer, default=0)
+    scored: Mapped[int] = mapped_column(Integer, default=0)  # attempts with a score (the mean's count)
+    sum_score: Mapped[float] = mapped_column(Float, default=0.0)
+    last_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -14,7 +14,7 @@ from learnapp.core.pagination import PER_PAGE, Page
 from learnapp.courses.models import Course, Lesson
 from learnapp.extensions import db
 from learnapp.media.models import MediaAsset
-from learnapp.quizzes.models import Question, QuestionVersion, QuizAttempt, QuizTier
+from learnapp.quizzes.models import Question, QuestionVersion, QuizTier, QuizTierStat
 
 
 def course(course_id: int) -> Course | None:
@@ -37,10 +37,10 @@ def quiz_counts(course_ids: list[int]) -> dict[str, dict[int, int]]:
     tiers = dict(db.session.execute(
         select(QuizTier.course_id, func.count(QuizTier.id)).where(QuizTier.course_id.in_(course_ids))
         .group_by(QuizTier.course_id)).all())
+    # Submitted attempts from the kept counts (tallies.py): a few rows, not every attempt.
     attempts = dict(db.session.execute(
-        select(QuizTier.course_id, func.count(QuizAttempt.id)).join(QuizAttempt, QuizAttempt.tier_id == QuizTier.id)
-        .where(QuizTier.course_id.in_(course_ids), QuizAttempt.status == "submitted")
-        .group_by(QuizTier.course_id)).all())
+        select(QuizTierStat.course_id, func.sum(QuizTierStat.attempts))
+        .where(QuizTierStat.course_id.in_(course_ids)).group_by(QuizTierStat.course_id)).all())
     return {"questions": questions, "tiers": tiers, "attempts": attempts}
 
 

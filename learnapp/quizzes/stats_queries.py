@@ -28,7 +28,16 @@ from sqlalchemy import Float, String, case, cast, distinct, func, select
 
 from learnapp.extensions import db
 from learnapp.quizzes import stats, types
-from learnapp.quizzes.models import AttemptItem, Question, QuestionVersion, QuizAttempt, QuizTier
+from learnapp.quizzes.models import (
+    AttemptItem,
+    Question,
+    QuestionVersion,
+    QuizAttempt,
+    QuizItemStat,
+    QuizOptionStat,
+    QuizTier,
+    QuizTierStat,
+)
 
 SUBMITTED = "submitted"
 
@@ -44,19 +53,20 @@ def _submitted_items(course_id: int):
 
 
 def data_version(course_id: int) -> tuple:
-    """Changes whenever an attempt of the course is submitted or a question version is added."""
-    attempts = db.session.execute(
-        select(func.count(QuizAttempt.id), func.max(QuizAttempt.submitted_at))
-        .join(QuizTier, QuizTier.id == QuizAttempt.tier_id)
-        .where(QuizTier.course_id == course_id, QuizAttempt.status == SUBMITTED)).one()
+    """Changes whenever an attempt of the course is graded (the kept counts move), the kept
+    numbers are rebuilt, or a question version is added. Reads a few rows, never the attempts."""
+    kept = db.session.execute(
+        select(func.count(), func.sum(QuizTierStat.attempts), func.sum(QuizTierStat.sum_score),
+               func.max(QuizTierStat.last_submitted_at))
+        .where(QuizTierStat.course_id == course_id)).one()
     last_version = db.session.scalar(
         select(func.max(QuestionVersion.id)).join(Question, Question.id == QuestionVersion.question_id)
         .where(Question.course_id == course_id))
-    return (course_id, attempts[0], attempts[1].isoformat() if attempts[1] else None, last_version)
+    return (course_id, kept[0], kept[1], kept[2], kept[3].isoformat() if kept[3] else None, last_version)
 
 
-def item_sums(course_id: int) -> dict[int, stats.ItemSums]:
-    """Per question version id: the sums of credit and rest-of-attempt score."""
+def item_sums(course_id: int, conn=None) -> dict[int, stats.ItemSums]:
+    """Per question version id: the sums of credit and rest-of-attempt score, from the raw rows."""
     credit = func.coalesce(AttemptItem.credit, 0.0)
     totals = (select(AttemptItem.attempt_id.label("attempt_id"),
                      func.sum(credit).label("total"))
@@ -67,7 +77,7 @@ def item_sums(course_id: int) -> dict[int, stats.ItemSums]:
               .subquery())
     x = cast(credit, Float)
     y = cast(totals.c.total - credit, Float)
-    rows = db.session.execute(
+    rows = (conn or db.session).execute(
         select(AttemptItem.question_version_id, func.count(),
                func.sum(x), func.sum(x * x), func.sum(y), func.sum(y * y), func.sum(x * y))
         .join(totals, totals.c.attempt_id == AttemptItem.attempt_id)
@@ -76,10 +86,11 @@ def item_sums(course_id: int) -> dict[int, stats.ItemSums]:
             for version_id, n, sx, sxx, sy, syy, sxy in rows}
 
 
-def answer_counts(course_id: int) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
-    """Per question version of a choice type: option id → times chosen, and items answered."""
+def answer_counts(course_id: int, conn=None) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """Per question version of a choice type: option id → times chosen, and items answered
+    (from the raw rows)."""
     answer_text = cast(AttemptItem.answer, String)
-    rows = db.session.execute(
+    rows = (conn or db.session).execute(
         select(AttemptItem.question_version_id, QuestionVersion.type, answer_text, func.count())
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
         .where(AttemptItem.id.in_(_submitted_items(course_id)),
@@ -103,23 +114,70 @@ def answer_counts(course_id: int) -> tuple[dict[int, dict[str, int]], dict[int, 
     return {k: dict(v) for k, v in chosen.items()}, dict(answered)
 
 
-def pass_rates(course_id: int) -> list[stats.PassRate]:
-    """Per tier and age group (the learner's group when they took the attempt)."""
+def tier_counts(course_id: int, conn=None) -> list[dict]:
+    """Per tier and age group (the learner's group when they took the attempt), from the raw
+    rows: the columns of ``QuizTierStat``."""
     passed = QuizAttempt.passed.is_(True)
-    rows = db.session.execute(
-        select(QuizTier.number, QuizTier.name, QuizAttempt.audience,
+    rows = (conn or db.session).execute(
+        select(QuizAttempt.tier_id, QuizAttempt.audience,
                func.count(QuizAttempt.id),
                func.sum(case((passed, 1), else_=0)),
                func.count(distinct(QuizAttempt.user_id)),
                func.count(distinct(case((passed, QuizAttempt.user_id), else_=None))),
-               func.avg(QuizAttempt.score))
+               func.count(QuizAttempt.score),
+               func.sum(QuizAttempt.score),
+               func.max(QuizAttempt.submitted_at))
         .join(QuizTier, QuizTier.id == QuizAttempt.tier_id)
         .where(QuizTier.course_id == course_id, QuizAttempt.status == SUBMITTED)
-        .group_by(QuizTier.id, QuizTier.number, QuizTier.name, QuizAttempt.audience)
-        .order_by(QuizTier.number, QuizAttempt.audience))
-    return [stats.PassRate(number, name, audience, attempts, int(passed_attempts or 0), learners,
-                           passed_learners, float(mean) if mean is not None else None)
-            for number, name, audience, attempts, passed_attempts, learners, passed_learners, mean in rows]
+        .group_by(QuizAttempt.tier_id, QuizAttempt.audience))
+    return [{"tier_id": tier_id, "audience": audience, "course_id": course_id, "attempts": attempts,
+             "passed_attempts": int(passed_attempts or 0), "learners": learners, "passed_learners": passed_learners,
+             "scored": scored, "sum_score": float(sum_score or 0.0), "last_submitted_at": last}
+            for (tier_id, audience, attempts, passed_attempts, learners, passed_learners, scored, sum_score,
+                 last) in rows]
+
+
+def pass_rates(course_id: int) -> list[stats.PassRate]:
+    """Per tier and age group, recomputed from the raw rows (the page reads the kept counts)."""
+    return _pass_rates(course_id, tier_counts(course_id))
+
+
+def _pass_rates(course_id: int, counts: list[dict]) -> list[stats.PassRate]:
+    tiers = {tier.id: tier for tier in db.session.scalars(select(QuizTier).where(QuizTier.course_id == course_id))}
+    found = [stats.PassRate(tiers[c["tier_id"]].number, tiers[c["tier_id"]].name, c["audience"], c["attempts"],
+                            c["passed_attempts"], c["learners"], c["passed_learners"],
+                            c["sum_score"] / c["scored"] if c["scored"] else None)
+             for c in counts if c["tier_id"] in tiers and c["attempts"] > 0]
+    return sorted(found, key=lambda r: (r.tier_number, r.audience))
+
+
+# The kept sums and counts (what the page reads) ------------------------------------------------------
+
+def kept_item_sums(course_id: int) -> tuple[dict[int, stats.ItemSums], dict[int, int]]:
+    """Per question version id: the kept sums, and the items of a choice type answered."""
+    rows = db.session.scalars(select(QuizItemStat).where(QuizItemStat.course_id == course_id))
+    sums, answered = {}, {}
+    for row in rows:
+        if row.n > 0:
+            sums[row.question_version_id] = stats.ItemSums(row.n, row.sum_x, row.sum_xx, row.sum_y, row.sum_yy,
+                                                           row.sum_xy)
+            answered[row.question_version_id] = row.answered
+    return sums, answered
+
+
+def kept_option_counts(course_id: int) -> dict[int, dict[str, int]]:
+    chosen: dict[int, dict[str, int]] = defaultdict(dict)
+    for version_id, option_id, count in db.session.execute(
+            select(QuizOptionStat.question_version_id, QuizOptionStat.option_id, QuizOptionStat.chosen)
+            .where(QuizOptionStat.course_id == course_id)):
+        chosen[version_id][option_id] = count
+    return dict(chosen)
+
+
+def kept_tier_counts(course_id: int) -> list[dict]:
+    columns = [c.name for c in QuizTierStat.__table__.columns]
+    return [dict(zip(columns, row, strict=True)) for row in db.session.execute(
+        select(*QuizTierStat.__table__.columns).where(QuizTierStat.course_id == course_id))]
 
 
 # What the page shows ----------------------------------------------------------------------------
@@ -151,8 +209,8 @@ class CourseStatistics:
 
 
 def _compute(course_id: int, version: tuple) -> CourseStatistics:
-    sums = item_sums(course_id)
-    chosen, answered = answer_counts(course_id)
+    sums, answered = kept_item_sums(course_id)
+    chosen = kept_option_counts(course_id)
     latest = dict(db.session.execute(
         select(QuestionVersion.question_id, func.max(QuestionVersion.number))
         .join(Question, Question.id == QuestionVersion.question_id)
@@ -179,7 +237,8 @@ def _compute(course_id: int, version: tuple) -> CourseStatistics:
                 audiences=list(version_row.audiences or []), prompt=version_row.prompt_markdown,
                 latest=latest.get(version_row.question_id) == version_row.number, retired=retired,
                 stats=item))
-    return CourseStatistics(rows=rows, pass_rates=pass_rates(course_id), version=version)
+    return CourseStatistics(rows=rows, pass_rates=_pass_rates(course_id, kept_tier_counts(course_id)),
+                            version=version)
 
 
 _CACHE_SIZE = 16

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from learnapp.quizzes.models import AttemptItem, Question, QuestionVersion, QuizAttempt, QuizTier
-from tests.quizzes.quiz_helpers import GIFT_SAMPLE, gift_samples
+from tests.quizzes.quiz_helpers import GIFT_SAMPLE, gift_samples, rebuild_kept_stats
 
 QUESTIONS = [
     {"id": "maree-deux-fois", "type": "single", "tiers": [1], "audiences": ["child"], "prompt": "Combien de fois ?",
@@ -525,6 +525,7 @@ def test_statistics_page_shows_flags_few_attempts_and_pass_rates(client, staff, 
                         answer=None, credit=credits[2]),
         ])
     db.session.commit()
+    rebuild_kept_stats(db)
     response = client.get(f"/office/quizzes/{course.id}/statistics")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -549,6 +550,7 @@ def test_statistics_without_attempts_and_with_few(client, staff, course, db, now
     db.session.add(AttemptItem(attempt_id=attempt.id, position=1, question_version_id=version.id,
                                answer={"choice": "forged-id"}, credit=0.0))
     db.session.commit()
+    rebuild_kept_stats(db)
     page = client.get(f"/office/quizzes/{course.id}/statistics").get_data(as_text=True)
     assert "Trop peu de réponses" in page and 'class="flagged"' not in page
     assert client.get(f"/office/quizzes/{course.id}/statistics?page=abc&flagged=zzz").status_code == 200
@@ -574,6 +576,7 @@ def test_the_statistics_name_true_and_false_in_the_readers_language(client, staf
     db.session.add(AttemptItem(attempt_id=attempt.id, position=1, question_version_id=true_false.id,
                                answer={"value": True}, credit=1.0))
     db.session.commit()
+    rebuild_kept_stats(db)
     options = r'<ul class="options">(.*?)</ul>'
     french = re.search(options, client.get(f"/office/quizzes/{course.id}/statistics").get_data(as_text=True), re.S)
     assert "Vrai" in french.group(1) and "Faux" in french.group(1)
