@@ -30,10 +30,10 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from learnapp import auth, certificates, courses, mail, media, quizzes, schools, site, visits
-    from learnapp.core import access, errors, extension_points, i18n, inputs, security, templating, urls
+    from learnapp.core import access, charts, errors, extension_points, i18n, inputs, security, templating, urls
 
     # urls first: its converters must be known before any blueprint adds a rule.
-    for module in (urls, access, inputs, i18n, security, errors, templating, extension_points):
+    for module in (urls, access, inputs, i18n, security, errors, templating, extension_points, charts):
         module.init_app(app)
 
     # Domains, in dependency order (see STYLE.md): each registers its blueprint and commands.

@@ -1,0 +1,40 @@
+"""office: rendered charts cache; indexes the dashboard's aggregates group by
+
+Revision ID: 0012
+Revises: 0007
+Create Date: 2026-12-01 04:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import learnapp.db
+
+
+# revision identifiers, used by Alembic.
+revision = '0012'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('chart_cache',
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('fmt', sa.String(length=4), nullable=False),
+    sa.Column('body', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', learnapp.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', learnapp.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_chart_cache'))
+    )
+    with op.batch_alter_table('chart_cache', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_chart_cache_name'), ['name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_chart_cache_used_at'), ['used_at'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('chart_cache', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_chart_cache_used_at'))
+        batch_op.drop_index(batch_op.f('ix_chart_cache_name'))
+    op.drop_table('chart_cache')
