@@ -33,6 +33,7 @@ from learnapp.quizzes import (
     loader,
     staff_queries,
     stats,
+    stats_charts,
     stats_queries,
     types,
 )
@@ -390,4 +391,19 @@ def statistics(course_id: int):
     return render_template("quizzes/staff_statistics.html", course=course, result=result, page=page,
                            flagged_only=flagged_only, min_attempts=stats.MIN_ATTEMPTS, thresholds={
                                "too_hard": stats.TOO_HARD, "too_easy": stats.TOO_EASY,
-                               "weak": stats.WEAK_DISCRIMINATION}, **_labels())
+                               "weak": stats.WEAK_DISCRIMINATION},
+                           chart=stats_charts.facility_discrimination(course.id, result), **_labels())
+
+
+@bp.get("/<int:course_id>/statistics/<int:version_id>")
+@roles_required("staff")
+def statistics_question(course_id: int, version_id: int):
+    """One question version's numbers, with the chart of its options' frequencies."""
+    course = _course_or_404(course_id)
+    result = stats_queries.course_statistics(course.id)
+    row = next((row for row in result.rows if row.version_id == version_id), None)
+    if row is None:  # another course's, unknown, or no answer yet
+        fail(404, _("Cette question n'a pas encore de réponse dans ce cours."))
+    return render_template("quizzes/staff_statistics_question.html", course=course, row=row,
+                           chart=stats_charts.option_frequencies(course.id, row), min_attempts=stats.MIN_ATTEMPTS,
+                           **_labels())

@@ -19,7 +19,7 @@ from learnapp.auth.models import User
 from learnapp.extensions import db as _db
 from learnapp.quizzes import attempts, stats_queries, tallies, types
 from learnapp.quizzes.models import QuizAttempt, QuizItemStat, QuizTierStat
-from tests.quizzes.quiz_helpers import add_questions, every_type, make_course, make_tier, question
+from tests.quizzes.quiz_helpers import add_questions, every_type, make_course, make_tier, question, take
 
 _courses = itertools.count(1)
 
@@ -54,27 +54,6 @@ def make_bank(now, slug: str):
     add_questions(course, every_type() + [question(f"t2-{n}", "single", tiers=(2,)) for n in range(4)]
                   + [question("t2-tf", "true_false", tiers=(2,))], now)
     return course, [tier_1, tier_2]
-
-
-def take(user, tier, when, rng: random.Random, p_right: float, p_blank: float) -> QuizAttempt | None:
-    """One attempt through the services, each answer right, wrong or left blank at random."""
-    try:
-        attempt = attempts.start_attempt(user, tier, when, seed=rng.randrange(1, 2**31 - 1))
-    except attempts.QuizError:
-        return None  # passed already, or nothing to draw
-    items = attempts.load_items(attempt)
-    values: dict[str, list[str]] = {}
-    for item in items:
-        if rng.random() < p_blank:
-            continue
-        version = item.question_version
-        parts = types.get(version.type).demo_values(version.definition, rng.random() < p_right, rng)
-        name = attempts.field_name(item)
-        values.update({f"{name}-{part}" if part else name: value for part, value in parts.items()})
-    answers, errors = attempts.parse_answers(items, MultiDict(values))
-    attempts.submit_attempt(user, attempt, when + timedelta(minutes=5),
-                            answers={p: a for p, a in answers.items() if p not in errors})
-    return attempt
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
