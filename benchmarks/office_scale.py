@@ -13,8 +13,10 @@ statistics are rebuilt from the raw rows (``tallies.rebuild``, timed: that is th
 each page is requested in-process (Flask's test client, signed in as staff), as the issue
 measured them:
 
-- the quiz statistics page, first load (its per-process cache and the stored charts emptied
-  before each request, as after a new graded attempt) and cached;
+- the quiz statistics page: « new numbers+chart » (its per-process cache and the stored charts
+  emptied before each request: the first load after a graded attempt that moves a shown number,
+  so the chart is drawn again), « new numbers » (only the per-process cache emptied: after an
+  attempt that moves no shown number) and « cached »;
 - ``/office/quizzes/`` (the courses with their counts);
 - ``/office/dashboard/``, when the app being measured has that route;
 - ``/healthz``, for scale.
@@ -139,9 +141,13 @@ def main() -> int:
                     return client.get(url).status_code
             return call
 
-        def forget_cached_pages():
-            """As after a new graded attempt: numbers recomputed, charts drawn again."""
+        def forget_numbers():
+            """As after a new graded attempt that moves no shown number: numbers read again."""
             app.extensions.get("quiz_statistics_cache", {}).clear()
+
+        def forget_cached_pages():
+            """As after a new graded attempt that moves a shown number: numbers read, charts drawn."""
+            forget_numbers()
             if chart_cache is not None:
                 with app.app_context():
                     chart_cache.clear()
@@ -161,7 +167,8 @@ def main() -> int:
             print(f"seeded {report.attempts:,} attempts in {report.seconds:.0f} s; kept statistics rebuilt "
                   f"({rebuilt.attempts:,} attempts) in {rebuild_seconds:.1f} s; rows: "
                   + ", ".join(f"{name} {n:,}" for name, n in counts.items()))
-            pages = [("quiz statistics, first load", get(statistics_url), forget_cached_pages),
+            pages = [("quiz statistics, new numbers+chart", get(statistics_url), forget_cached_pages),
+                     ("quiz statistics, new numbers", get(statistics_url), forget_numbers),
                      ("quiz statistics, cached", get(statistics_url), None),
                      ("/office/quizzes/", get("/office/quizzes/"), None)]
             if has_dashboard:

@@ -8,8 +8,9 @@
 
 Each chart comes with its text alternative (what it shows and the main finding, in words) and
 its numbers as a table. ``core.charts`` keeps each drawing in ``chart_cache`` keyed by a digest of
-everything drawn: it is drawn once per data version (a new graded attempt or question version
-changes the numbers, so the digest), never on every request.
+everything drawn: it is drawn once per data version, never on every request. What is drawn is
+rounded as the tables show it, so a new graded attempt redraws a chart only when it moves a
+shown number (a drawing costs 0.1-0.5 s; reading it back, a few milliseconds).
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def facility_discrimination(course_id: int, result: CourseStatistics) -> charts.
     if not plotted:
         return None
     labels = {"plain": _("Sans signalement"), "flagged": _("Signalée"), "few": _("Trop peu de réponses")}
-    series = [charts.Series(labels[name], [(row.stats.facility, row.stats.discrimination) for row in rows])
+    # Drawn as the table shows them (two decimals): one more attempt seldom moves a point by a
+    # shown amount, so the drawing (keyed by what it draws) is seldom redrawn.
+    series = [charts.Series(labels[name], [(round(row.stats.facility, 2), round(row.stats.discrimination, 2))
+                                           for row in rows])
               for name, rows in groups.items() if rows]
     weak = sum(1 for row in plotted if row.stats.discrimination < stats.WEAK_DISCRIMINATION)
     description = _("Chaque point est une version de question : à droite les plus faciles, en haut celles qui "
@@ -71,7 +75,7 @@ def option_frequencies(course_id: int, row: QuestionRow) -> charts.Chart | None:
         return None
     right = _("bonne réponse")
     categories = [f"{option.label} ({right})" if option.correct else str(option.label) for option in options]
-    shares = [option.share or 0.0 for option in options]
+    shares = [round(option.share or 0.0, 3) for option in options]  # as the table shows them (0.1 %)
     top = max(range(len(options)), key=lambda i: options[i].count)
     if options[top].correct:
         finding = _("Le choix le plus pris est une bonne réponse : « %(label)s » (%(share)s).",
@@ -80,7 +84,9 @@ def option_frequencies(course_id: int, row: QuestionRow) -> charts.Chart | None:
         finding = _("Le choix le plus pris est une mauvaise réponse : « %(label)s » (%(share)s).",
                     label=options[top].label, share=format_percent(shares[top]))
     never = [str(option.label) for option in options if option.count == 0]
-    description = _("Part des %(n)s réponses données qui ont pris chaque choix.", n=row.stats.answered) + " " + finding
+    # No count in the text alternative: it would change the drawing's key with every answer (the
+    # table's caption gives it).
+    description = _("Part des réponses données qui ont pris chaque choix.") + " " + finding
     if never:
         description += " " + _("Jamais pris : %(labels)s.", labels=", ".join(never))
     table = Table(columns=[Column(_("Choix"), "text"), Column(_("Bonne réponse"), "text"),

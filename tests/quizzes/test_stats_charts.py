@@ -76,7 +76,7 @@ def test_a_question_page_draws_its_options_frequencies(client, staff, answered, 
     # The key named in words (not only by colour), each option's count and share.
     assert [(label, right, count) for label, right, count, _share in found] == [
         (option.label, "oui" if option.correct else "non", str(option.count)) for option in row.stats.options]
-    assert "Part des" in page and "réponses données qui ont pris chaque choix" in page
+    assert "Part des réponses données qui ont pris chaque choix" in page
     assert f"sur {row.stats.answered} réponses données" in table
     # The list links to it.
     listing = client.get(f"/office/quizzes/{answered.id}/statistics").get_data(as_text=True)
@@ -106,7 +106,7 @@ def test_the_charts_speak_english_too(client, staff, answered, db):
     assert "Facility and discrimination of the questions" in page and "Chaque point" not in page
     version = version_of(db, "q2")
     page = client.get(f"/office/quizzes/{answered.id}/statistics/{version.id}").get_data(as_text=True)
-    assert "Options chosen: q2 · v1" in page and "answers given that chose each option" in page
+    assert "Options chosen: q2 · v1" in page and "Share of the answers given that chose each option" in page
     assert ">yes<" in page and "Choix pris" not in page
 
 
