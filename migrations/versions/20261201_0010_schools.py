@@ -1,7 +1,7 @@
 """schools: schools, teachers and invitations, classes, pupils, assignments, group visits, class certificate jobs (issue 12)
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0013
 Create Date: 2026-12-01 03:49:47.819291
 
 """

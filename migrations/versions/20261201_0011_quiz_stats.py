@@ -1,7 +1,7 @@
 """quiz statistics kept as attempts are graded
 
 Revision ID: 0011
-Revises: 0012, 0013 (0007 in the plan: on this branch it merges office's 0012 and main's 0013, which both revise 0007)
+Revises: 0012
 Create Date: 2026-12-01 04:00:00
 
 The sums behind facility and discrimination (per question version), the option counts and the
@@ -16,7 +16,7 @@ import learnapp.db
 
 
 revision = '0011'
-down_revision = ('0012', '0013')  # the plan says '0007'; merges office's 0012 and main's 0013 here (the lead re-chains)
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

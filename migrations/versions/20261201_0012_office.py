@@ -1,7 +1,7 @@
 """office: rendered charts cache; indexes the dashboard's aggregates group by
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0010
 Create Date: 2026-12-01 04:00:00
 
 """
@@ -13,7 +13,7 @@ import learnapp.db
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0007'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
