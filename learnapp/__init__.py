@@ -29,7 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
 
-    from learnapp import auth, certificates, courses, mail, media, quizzes, schools, site, visits
+    from learnapp import ambassadors, auth, certificates, courses, mail, media, quizzes, schools, site, visits
     from learnapp.core import access, charts, errors, extension_points, i18n, inputs, security, templating, urls
 
     # urls first: its converters must be known before any blueprint adds a rule.
@@ -37,7 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
         module.init_app(app)
 
     # Domains, in dependency order (see STYLE.md): each registers its blueprint and commands.
-    for domain in (auth, mail, media, site, courses, quizzes, visits, certificates, schools):
+    for domain in (auth, mail, media, site, courses, quizzes, visits, certificates, schools, ambassadors):
         domain.init_app(app)
 
     return app

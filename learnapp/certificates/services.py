@@ -22,7 +22,7 @@ from learnapp.auth.models import AuditEntry, User
 from learnapp.certificates import keys, rules, verification
 from learnapp.certificates.models import Achievement, Certificate, Issuer
 from learnapp.core.messages import N_, translate
-from learnapp.core.signals import certificate_issued
+from learnapp.core.signals import certificate_issued, certificate_revoked
 from learnapp.extensions import db
 
 SUBJECT_NAMESPACE = uuid.UUID("6f1c2d8e-6a53-4d7b-9d0e-2f3a4b5c6d7e")  # holder ids: uuid5 of this
@@ -366,6 +366,8 @@ def revoke(actor: User, certificate: Certificate, reason: str, now: datetime) ->
     db.session.add(AuditEntry(actor_id=actor.id, action="certificate.revoke", subject=f"certificate:{certificate.code}",
                               detail=reason[:1000], created_at=now))
     db.session.flush()
+    certificate_revoked.send(certificate, recipient=db.session.get(User, certificate.user_id), actor=actor,
+                             reason=reason, now=now)
 
 
 def reissue(actor: User, certificate: Certificate, name: str, now: datetime, settings: Settings) -> Certificate:

@@ -10,3 +10,6 @@ tier_passed = signals.signal("tier-passed")
 certificate_issued = signals.signal("certificate-issued")
 # sender: the attendance record; kwargs: user, visit
 visit_attended = signals.signal("visit-attended")
+# sender: the certificate; kwargs: recipient (User), actor (User), reason (str). Sent by the
+# certificates' revoke service; ambassadors lower a level that no longer holds.
+certificate_revoked = signals.signal("certificate-revoked")
