@@ -119,3 +119,23 @@ def _record(user, change, target, facts, *, cause, now, actor, notify) -> LevelC
 def history(user_id: int) -> list[LevelChange]:
     return list(db.session.scalars(select(LevelChange).where(LevelChange.user_id == user_id)
                                    .order_by(LevelChange.changed_at.desc(), LevelChange.id.desc())))
+
+
+def sweep_expired(now: datetime) -> int:
+    """Re-evaluate, allowing a fall, everyone with a level whose certificate has expired since
+    they reached it. Returns how many levels fell (each audited)."""
+    rows = db.session.execute(
+        select(Membership.user_id, func.max(Certificate.code))
+        .join(Certificate, Certificate.user_id == Membership.user_id)
+        .where(Membership.level_rank > 0, Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None),
+               Certificate.expires_at.is_not(None), Certificate.expires_at <= now,
+               Certificate.expires_at > func.coalesce(Membership.level_since, Membership.joined_at))
+        .group_by(Membership.user_id)).all()
+    from learnapp.certificates.rules import display_code
+
+    fallen = 0
+    for user_id, code in rows:
+        user = db.session.get(User, user_id)
+        if user is not None and evaluate(user, now, may_fall=True, cause=f"expired:{display_code(code)}"):
+            fallen += 1
+    return fallen
