@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from learnapp.ambassadors import manifesto, membership, portraits
@@ -61,7 +61,8 @@ class ManifestoForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    decision = RadioField(_l("Décision"), choices=[("approve", _l("Publier")), ("reject", _l("Refuser"))],
+    decision = RadioField(_l("Décision"),
+                          choices=[SelectChoice("approve", _l("Publier")), SelectChoice("reject", _l("Refuser"))],
                           validators=[InputRequired(_l("Choisissez une décision."))])
     note = StringField(_l("Note pour l'ambassadeur"), validators=[Optional(), Length(max=portraits.NOTE_MAX)])
 

@@ -16,7 +16,7 @@ from learnapp.db import utcnow
 from learnapp.extensions import db as _db
 from learnapp.visits import attendance, booking
 from tests.certificates.helpers import load_definitions
-from tests.visits.conftest import make_session, make_visit  # noqa: F401 (fixtures)
+from tests.visits.conftest import make_session, make_visit  # noqa: F401,F811 (fixtures)
 
 COURSE = "granville-terre-et-mer"
 
@@ -49,7 +49,7 @@ def give(db, settings):
 
 
 @pytest.fixture
-def attend(db, make_user, make_session, make_visit):
+def attend(db, make_user, make_session, make_visit):  # noqa: F811 (the fixtures imported above)
     """attend(user) → the attendance record of a visit that began 10 minutes ago, marked by its guide."""
     guide = make_user("guide")
 

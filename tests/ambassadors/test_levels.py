@@ -39,7 +39,8 @@ def test_a_certificate_raises_the_level_with_its_cause_and_an_email(app, db, amb
     [change] = changes(user)
     assert (change.from_rank, change.to_rank, change.changed_at) == (0, 1, now)
     assert change.cause == f"certificate:{certificate.code[:5]}-{certificate.code[5:]}"
-    subjects = [m.subject for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == user.email))]
+    outbox = select(OutboxMessage).where(OutboxMessage.recipient == user.email)
+    subjects = [message.subject for message in db.session.scalars(outbox)]
     assert "Nouveau niveau d'ambassadeur : Ambassadeur" in subjects
 
 
