@@ -73,6 +73,11 @@ def evaluate(user: User, now: datetime, *, cause: str, may_fall: bool = False, a
     earned by its own rule.
     """
     group = user.age_group(now)
+    # Lock the membership first (PostgreSQL: FOR UPDATE; SQLite has one writer anyway), then read
+    # the facts: news arriving at once is evaluated one after the other, the second seeing the
+    # first's facts once committed — a certificate and a visit landing together still raise.
+    if db.session.scalar(select(Membership.id).where(Membership.user_id == user.id).with_for_update()) is None:
+        return None
     rows = level_rows(group)
     facts = facts_of(user, now)
     for _try in range(3):
