@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 
+from learnapp.ambassadors.demo import load_demo_ambassadors
 from learnapp.auth import services as accounts
 from learnapp.certificates.demo import load_demo_certificates
 from learnapp.courses.cli import load_demo_content
@@ -55,3 +56,6 @@ def load_demo(echo=print) -> None:
     load_demo_visits(echo)  # Granville visits: full sessions with a waitlist, one past with attendance
     load_demo_certificates(echo)  # the certificates those attempts earned; one revoked
     load_demo_school(echo)  # a class of 25 pupils with login cards; one child's passphrase printed
+
+
+    load_demo_ambassadors(echo)  # Léa and Hugo signed; portraits; a palmarès with a dozen people

@@ -172,6 +172,8 @@ def test_the_directory_shows_opted_in_adults_to_partners_and_exports_for_staff(c
     db.session.commit()
     partner = make_user("partner")
     login(partner)
+    office = client.get("/office/").get_data(as_text=True)
+    assert 'href="/office/ambassadors/directory"' in office and 'href="/office/ambassadors/"' not in office
     page = client.get("/office/ambassadors/directory")
     assert page.status_code == 200 and listed.display_name in page.get_data(as_text=True)
     for url in ("/office/ambassadors/", "/office/ambassadors/manifesto", "/office/ambassadors/portraits",

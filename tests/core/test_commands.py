@@ -50,10 +50,12 @@ def test_demo_twice_creates_everything_once(scratch_env, tmp_path):
     key = Path(scratch_env["LEARNAPP_INSTANCE_PATH"]) / "secret_key"
     assert key.exists() and (key.stat().st_mode & 0o777) == 0o600
     tables = ("user_account", "user_role", "course", "lesson_version", "question_version",
-              "quiz_attempt", "certificate")
+              "quiz_attempt", "certificate", "ambassador_membership", "ambassador_signature",
+              "ambassador_level_change", "ambassador_portrait")
     before = {table: count_rows(database, table) for table in tables}
     assert before["user_account"] >= 7
     assert_demo_certificates(database, Path(scratch_env["LEARNAPP_INSTANCE_PATH"]))
+    assert_demo_ambassadors(database)
     second = run(["demo", "--no-serve"], scratch_env)
     assert second.returncode == 0, second.stderr
     assert "already exist" in second.stdout
@@ -75,6 +77,29 @@ def assert_demo_certificates(database: Path, instance: Path) -> None:
         connection.close()
     assert held.get("learner@demo.learnapp.local", 0) >= 1 and held.get("teen@demo.learnapp.local", 0) >= 1
     assert revoked == 1
+
+
+def assert_demo_ambassadors(database: Path) -> None:
+    """Léa is an « Ambassadeur » whom tier 2 will raise; Hugo signed with a parent's consent; two
+    approved portraits; a palmarès of ten or more."""
+    import sqlite3
+
+    connection = sqlite3.connect(database)
+    try:
+        levels = dict(connection.execute(
+            "select u.email, l.code from ambassador_membership m join user_account u on u.id = m.user_id "
+            "left join ambassador_level l on l.id = m.level_id").fetchall())
+        consent = connection.execute(
+            "select s.parent_name from ambassador_signature s join user_account u on u.id = s.user_id "
+            "where u.email = 'teen@demo.learnapp.local'").fetchone()
+        approved = connection.execute(
+            "select count(*) from ambassador_portrait where status = 'approved'").fetchone()[0]
+        ranked = connection.execute("select count(*) from ambassador_membership where in_palmares").fetchone()[0]
+    finally:
+        connection.close()
+    assert levels["learner@demo.learnapp.local"] == "ambassadeur"
+    assert levels["teen@demo.learnapp.local"] == "jeune-ambassadeur" and consent[0]
+    assert approved == 2 and ranked >= 10
 
 
 def free_port() -> int:
