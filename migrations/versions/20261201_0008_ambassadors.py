@@ -1,7 +1,7 @@
 """ambassadors: levels, memberships, level changes, manifesto versions and signatures, portraits
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0013
 Create Date: 2026-12-01 03:55:00
 
 """
@@ -13,7 +13,7 @@ import learnapp.db
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0007'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
