@@ -17,6 +17,8 @@ def pack(tmp_path, levels: str | None = None, manifesto_text: str | None = None)
     folder.mkdir(exist_ok=True)
     for name in ("achievements.yml", "issuer.yml"):
         shutil.copy(PROJECT_ROOT / "certificates" / name, folder / name)
+    if (PROJECT_ROOT / "certificates" / "images").is_dir() and not (folder / "images").exists():
+        shutil.copytree(PROJECT_ROOT / "certificates" / "images", folder / "images")
     (folder / "levels.yml").write_text(levels if levels is not None else
                                        (PROJECT_ROOT / "certificates" / "levels.yml").read_text())
     (folder / "manifesto.md").write_text(manifesto_text if manifesto_text is not None else
