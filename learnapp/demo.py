@@ -56,6 +56,4 @@ def load_demo(echo=print) -> None:
     load_demo_visits(echo)  # Granville visits: full sessions with a waitlist, one past with attendance
     load_demo_certificates(echo)  # the certificates those attempts earned; one revoked
     load_demo_school(echo)  # a class of 25 pupils with login cards; one child's passphrase printed
-
-
     load_demo_ambassadors(echo)  # Léa and Hugo signed; portraits; a palmarès with a dozen people

@@ -1,7 +1,7 @@
 """ambassadors: levels, memberships, level changes, manifesto versions and signatures, portraits
 
 Revision ID: 0008
-Revises: 0013
+Revises: 0011
 Create Date: 2026-12-01 03:55:00
 
 """
@@ -13,7 +13,7 @@ import learnapp.db
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0013'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
