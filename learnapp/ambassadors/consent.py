@@ -1,13 +1,13 @@
 """Parental consent for a minor ambassador: the one place that decides whether it is recorded.
 
-Today a parent gives it with the signature (their name and a declaration). The seam: when
-schools exist, the teacher of a pupil's class may confirm it for the class; the lead extends
-:func:`has_consent` (e.g. asking ``learnapp.schools.consent``) without touching its callers.
+A parent gives it with the signature (their name and a declaration), or, for a child who is a
+pupil, the class's teacher recorded the collected forms (``learnapp.schools.consent``).
 """
 
 from __future__ import annotations
 
 from learnapp.core import age_groups
+from learnapp.schools.consent import has_parental_consent
 
 PARENT, TEACHER = "parent", "teacher"
 
@@ -23,6 +23,9 @@ def has_consent(session, user, signature, age_group: str) -> bool:
         return True
     if signature is None:
         return False
+    # The teacher records forms for pupils under 15 only: a teen pupil still needs a parent's.
+    if age_group == age_groups.CHILD and has_parental_consent(session, user.id) is True:
+        return True
     if signature.consent_by == PARENT:
         return bool((signature.parent_name or "").strip() and (signature.parent_declaration or "").strip())
     if signature.consent_by == TEACHER:

@@ -235,3 +235,16 @@ def test_the_grid_page_shows_new_progress_at_once(client, login, teacher, school
     _progress(lea, course, now, seen=("marees",))
     db.session.commit()
     assert "commencé" in text_of(client.get(url))
+
+
+def test_a_class_consent_counts_for_a_child_pupil_signing_the_manifesto(teacher, school_class, make_pupils):
+    from types import SimpleNamespace
+
+    from learnapp.ambassadors.consent import has_consent
+
+    ((child, _),) = make_pupils(school_class, [("Léa", "M", utcnow().year - 10)])
+    unsigned_by_a_parent = SimpleNamespace(consent_by=None, parent_name="", parent_declaration="")
+    assert not has_consent(db.session, child.user, unsigned_by_a_parent, "child")
+    consent.record([child], on=utcnow().date(), actor=teacher, now=utcnow())
+    db.session.flush()
+    assert has_consent(db.session, child.user, unsigned_by_a_parent, "child")
