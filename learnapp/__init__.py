@@ -29,7 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
 
-    from learnapp import ambassadors, auth, certificates, courses, mail, media, quizzes, schools, site, visits
+    from learnapp import (ambassadors, auth, cards, certificates, courses, mail, media, partners, quizzes,
+                          schools, site, visits)
     from learnapp.core import access, charts, errors, extension_points, i18n, inputs, security, templating, urls
 
     # urls first: its converters must be known before any blueprint adds a rule.
@@ -37,7 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
         module.init_app(app)
 
     # Domains, in dependency order (see STYLE.md): each registers its blueprint and commands.
-    for domain in (auth, mail, media, site, courses, quizzes, visits, certificates, schools, ambassadors):
+    for domain in (auth, mail, media, site, courses, quizzes, visits, certificates, schools, ambassadors, cards,
+                   partners):
         domain.init_app(app)
 
     return app

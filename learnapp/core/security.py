@@ -45,6 +45,23 @@ def is_personal(endpoint: str | None, signed_in: bool) -> bool:
     return audience is not None and audience.kind != "public"
 
 
+def cache_privately(max_age: int):
+    """Let the owner's browser keep this personal page for ``max_age`` seconds (``private``: never
+    a proxy), instead of ``no-store``: the ambassador's card must open without a network at a
+    partner's desk once it has been opened (see docs/decisions-cards-partners.md)."""
+
+    def decorate(view):
+        view.private_max_age = max_age
+        return view
+
+    return decorate
+
+
+def _private_max_age(endpoint: str | None) -> int | None:
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return getattr(view, "private_max_age", None)
+
+
 def add_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -56,9 +73,14 @@ def add_security_headers(response):
     # Not current_user.is_authenticated: after the view's commit it reloads the user's row.
     signed_in = not isinstance(current_user._get_current_object(), AnonymousUserMixin)
     if is_personal(request.endpoint, signed_in):
-        # Not kept on disk, not shown again by the Back button after sign-out on a shared computer,
-        # not served to the next person by a proxy.
-        headers["Cache-Control"] = "no-store"
+        max_age = _private_max_age(request.endpoint)
+        if max_age and signed_in and response.status_code == 200:
+            headers["Cache-Control"] = f"private, max-age={max_age}"
+            headers["Vary"] = "Cookie"
+        else:
+            # Not kept on disk, not shown again by the Back button after sign-out on a shared
+            # computer, not served to the next person by a proxy.
+            headers["Cache-Control"] = "no-store"
     config = current_app.config
     if config.get("SESSION_COOKIE_SECURE") and str(config.get("BASE_URL", "")).startswith("https://"):
         # Served over HTTPS in production: browsers must never come back over plain HTTP.

@@ -1,0 +1,278 @@
+"""Use cases of partners: what a checked card may get here now, recording a use, the staff's
+partners and offers, and the counts of uses.
+
+Services flush and never commit; ``user`` and ``now`` are arguments.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from learnapp.auth import services as accounts
+from learnapp.cards import services as cards
+from learnapp.cards.models import Card
+from learnapp.core.errors import is_unique_violation
+from learnapp.extensions import db
+from learnapp.partners import rules
+from learnapp.partners.models import Offer, OfferUse, Partner, PartnerMember
+
+
+class PartnerError(ValueError):
+    """A refusal the view words in the user's language (codes in partners/messages.py)."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+# --- Who acts for which partner -----------------------------------------------------------------
+
+def partner_of(user) -> Partner | None:
+    """The partner this account acts for (None: an account not attached to any partner)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(Partner).join(PartnerMember, PartnerMember.partner_id == Partner.id)
+                             .where(PartnerMember.user_id == user.id))
+
+
+def members(partner: Partner) -> list:
+    from learnapp.auth.models import User
+
+    return list(db.session.scalars(select(User).join(PartnerMember, PartnerMember.user_id == User.id)
+                                   .where(PartnerMember.partner_id == partner.id).order_by(User.email)))
+
+
+def attach(partner: Partner, email: str, *, actor, now: datetime):
+    """Let an existing account act for ``partner`` (it gets the ``partner`` role)."""
+    user = accounts.find_by_email(email)
+    if user is None:
+        raise PartnerError("account_unknown")
+    existing = db.session.scalar(select(PartnerMember).where(PartnerMember.user_id == user.id))
+    if existing is not None:
+        raise PartnerError("account_taken")
+    db.session.add(PartnerMember(partner_id=partner.id, user_id=user.id, created_at=now))
+    accounts.grant_role(user, "partner", actor=actor, now=now)
+    accounts.audit(actor, "partner.attach", f"user:{user.id}", f"partner:{partner.id}", now)
+    db.session.flush()
+    return user
+
+
+def detach(partner: Partner, user_id: int, *, actor, now: datetime) -> None:
+    member = db.session.scalar(select(PartnerMember).where(PartnerMember.partner_id == partner.id,
+                                                           PartnerMember.user_id == user_id))
+    if member is None:
+        raise PartnerError("account_unknown")
+    db.session.delete(member)
+    from learnapp.auth.models import User
+
+    user = db.session.get(User, user_id)
+    if user is not None and user.has_role("partner"):
+        accounts.remove_role(user, "partner", actor=actor, now=now)
+    accounts.audit(actor, "partner.detach", f"user:{user_id}", f"partner:{partner.id}", now)
+    db.session.flush()
+
+
+# --- Partners and offers (staff) -------------------------------------------------------------------
+
+def save_partner(partner: Partner | None, *, name: str, kind: str, town: str, website: str, active: bool,
+                 now: datetime) -> Partner:
+    name = name.strip()
+    clash = db.session.scalar(select(Partner.id).where(func.lower(Partner.name) == name.lower()))
+    if clash is not None and (partner is None or clash != partner.id):
+        raise PartnerError("name_taken")
+    if partner is None:
+        partner = Partner(created_at=now)
+        db.session.add(partner)
+    partner.name, partner.kind, partner.town = name, kind, town.strip()
+    partner.website, partner.active = website.strip(), active
+    db.session.flush()
+    return partner
+
+
+@dataclass
+class OfferFields:
+    title: str
+    description: str = ""
+    min_level_rank: int = 0
+    age_groups: tuple[str, ...] = ()
+    frequency: str = rules.UNLIMITED
+    valid_from: date | None = None
+    valid_until: date | None = None
+    active: bool = True
+
+
+def save_offer(partner: Partner, offer: Offer | None, fields: OfferFields, *, now: datetime) -> Offer:
+    problems = rules.offer_problems(title=fields.title, frequency=fields.frequency,
+                                    min_level_rank=fields.min_level_rank, age_groups=fields.age_groups,
+                                    valid_from=fields.valid_from, valid_until=fields.valid_until)
+    if problems:
+        raise PartnerError(problems[0])
+    if offer is None:
+        offer = Offer(partner_id=partner.id, created_at=now)
+        db.session.add(offer)
+    elif offer.partner_id != partner.id:
+        raise PartnerError("offer_elsewhere")
+    offer.title, offer.description = fields.title.strip(), fields.description.strip()
+    offer.min_level_rank, offer.age_groups = fields.min_level_rank, list(fields.age_groups)
+    offer.frequency, offer.valid_from, offer.valid_until = fields.frequency, fields.valid_from, fields.valid_until
+    offer.active = fields.active
+    db.session.flush()
+    return offer
+
+
+def offer_facts(offer: Offer) -> rules.OfferFacts:
+    return rules.OfferFacts(active=offer.active and offer.partner.active, min_level_rank=offer.min_level_rank,
+                            age_groups=tuple(offer.age_groups or ()), valid_from=offer.valid_from,
+                            valid_until=offer.valid_until)
+
+
+# --- Checking a card at a partner's desk ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OfferState:
+    offer: Offer
+    refusal: str | None  # None: may be granted now
+    next_day: date | None = None  # limit reached: the first day it opens again
+
+    @property
+    def grantable(self) -> bool:
+        return self.refusal is None
+
+
+@dataclass
+class Check:
+    status: cards.CardStatus
+    offers: list[OfferState] = field(default_factory=list)
+
+
+def _used_keys(user_id: int, offers: list[Offer], now: datetime) -> set[tuple[int, str]]:
+    """(offer id, period key) of this period's uses of limited offers by this ambassador."""
+    keys = {(offer.id, rules.period_key(offer.frequency, now)) for offer in offers
+            if offer.frequency != rules.UNLIMITED}
+    if not keys:
+        return set()
+    rows = db.session.execute(select(OfferUse.offer_id, OfferUse.period_key).where(
+        OfferUse.user_id == user_id, OfferUse.offer_id.in_([offer_id for offer_id, _ in keys]),
+        OfferUse.period_key.in_([key for _, key in keys])))
+    return {(offer_id, key) for offer_id, key in rows} & keys
+
+
+def holder_facts(standing) -> rules.HolderFacts:
+    return rules.HolderFacts(level_rank=standing.level_rank, age_group=standing.age_group)
+
+
+def check(card: Card | None, partner: Partner | None, now: datetime) -> Check:
+    """The card's status and, when it is valid, each of ``partner``'s offers: may it be granted?"""
+    status = cards.status_of(card, now)
+    result = Check(status)
+    if not status.valid or partner is None:
+        return result
+    offers = list(db.session.scalars(select(Offer).where(Offer.partner_id == partner.id, Offer.active.is_(True))
+                                     .order_by(Offer.min_level_rank, Offer.id)))
+    used = _used_keys(card.user_id, offers, now)
+    holder = holder_facts(status.standing)
+    for offer in offers:
+        refusal = rules.offer_refusal(offer_facts(offer), holder, now)
+        if refusal is None and (offer.id, rules.period_key(offer.frequency, now)) in used:
+            result.offers.append(OfferState(offer, "limit_reached", rules.next_period_starts(offer.frequency, now)))
+        else:
+            result.offers.append(OfferState(offer, refusal))
+    return result
+
+
+def new_submission_key() -> str:
+    return secrets.token_hex(16)
+
+
+def record_use(card: Card | None, offer: Offer | None, *, actor, partner: Partner | None, now: datetime,
+               submission_key: str | None = None) -> OfferUse:
+    """Record that ``partner`` granted ``offer`` to the card's holder now. Everything is checked
+    again here (the card may have been replaced since the page was shown); the frequency limit is
+    held by the unique constraint, so two cashiers at once record one use. Raises PartnerError."""
+    if partner is None:
+        raise PartnerError("not_a_partner")
+    if offer is None or offer.partner_id != partner.id:
+        raise PartnerError("offer_elsewhere")
+    status = cards.status_of(card, now)
+    if not status.valid:
+        raise PartnerError("card_" + status.refusal)
+    refusal = rules.offer_refusal(offer_facts(offer), holder_facts(status.standing), now)
+    if refusal is not None:
+        raise PartnerError(refusal)
+    use = OfferUse(offer_id=offer.id, partner_id=partner.id, card_id=card.id, user_id=card.user_id,
+                   recorded_by_id=actor.id, used_at=now, month=rules.month_of(now),
+                   period_key=rules.period_key(offer.frequency, now), submission_key=submission_key or None)
+    db.session.add(use)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        if not is_unique_violation(error):
+            raise
+        if submission_key and db.session.scalar(
+                select(OfferUse.id).where(OfferUse.submission_key == submission_key)) is not None:
+            raise PartnerError("already_recorded") from error
+        raise PartnerError("limit_reached", next_day=rules.next_period_starts(offer.frequency, now)) from error
+    return use
+
+
+# --- Reading uses ---------------------------------------------------------------------------------
+
+def uses_of(user):
+    """The ambassador's uses, newest first (a select for pagination)."""
+    return select(OfferUse).where(OfferUse.user_id == user.id).order_by(OfferUse.used_at.desc(), OfferUse.id.desc())
+
+
+def count_uses_of(user) -> int:
+    return db.session.scalar(select(func.count()).select_from(OfferUse).where(OfferUse.user_id == user.id))
+
+
+def recent_uses(partner: Partner, limit: int = 10) -> list[OfferUse]:
+    return list(db.session.scalars(select(OfferUse).where(OfferUse.partner_id == partner.id)
+                                   .order_by(OfferUse.used_at.desc(), OfferUse.id.desc()).limit(limit)))
+
+
+@dataclass(frozen=True)
+class UseCount:
+    month: str
+    partner: str
+    offer: str
+    uses: int
+    ambassadors: int
+
+
+def monthly_counts(*, partner_id: int | None = None, months: int = 12) -> list[UseCount]:
+    """Uses per month, partner and offer (newest month first), counted in SQL."""
+    query = (select(OfferUse.month, Partner.name, Offer.title, func.count(OfferUse.id),
+                    func.count(func.distinct(OfferUse.user_id)))
+             .join(Offer, Offer.id == OfferUse.offer_id).join(Partner, Partner.id == OfferUse.partner_id)
+             .group_by(OfferUse.month, Partner.name, Offer.id, Offer.title)
+             .order_by(OfferUse.month.desc(), Partner.name, Offer.title))
+    if partner_id is not None:
+        query = query.where(OfferUse.partner_id == partner_id)
+    recent = list(db.session.scalars(select(OfferUse.month).distinct().order_by(OfferUse.month.desc()).limit(months)))
+    if not recent:
+        return []
+    query = query.where(OfferUse.month.in_(recent))
+    return [UseCount(*row) for row in db.session.execute(query)]
+
+
+def advantages_by_level(now: datetime) -> list[tuple[int, list[Offer]]]:
+    """The offers open today at active partners, grouped by the minimum level they ask."""
+    today = rules.local_day(now)
+    offers = db.session.scalars(
+        select(Offer).join(Partner, Partner.id == Offer.partner_id)
+        .where(Offer.active.is_(True), Partner.active.is_(True),
+               (Offer.valid_from.is_(None)) | (Offer.valid_from <= today),
+               (Offer.valid_until.is_(None)) | (Offer.valid_until >= today))
+        .order_by(Offer.min_level_rank, Partner.name, Offer.title))
+    grouped: dict[int, list[Offer]] = {}
+    for offer in offers:
+        grouped.setdefault(offer.min_level_rank, []).append(offer)
+    return sorted(grouped.items())
