@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import RadioField
+from wtforms import RadioField, SelectChoice
 
 from learnapp.core.i18n import _l
 
@@ -22,6 +22,7 @@ class PhotoForm(FlaskForm):
 
 
 class ReissueForm(FlaskForm):
-    reason = RadioField(_l("Pourquoi une nouvelle carte ?"), choices=list(REISSUE_REASONS.items()), default="lost")
+    reason = RadioField(_l("Pourquoi une nouvelle carte ?"), default="lost",
+                        choices=[SelectChoice(k, v) for k, v in REISSUE_REASONS.items()])
     photo = FileField(_l("Nouvelle photo (si vous en changez)"), description=_l(
         "JPEG, PNG ou WebP, 5 Mo au plus."))

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Email, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -34,7 +43,7 @@ class UseForm(FlaskForm):
 
 class PartnerForm(FlaskForm):
     name = StringField(_l("Nom"), validators=[InputRequired(), Length(max=160)])
-    kind = SelectField(_l("Type"), choices=[(k, v) for k, v in KIND_LABELS.items()])
+    kind = SelectField(_l("Type"), choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()])
     town = StringField(_l("Commune"), validators=[Optional(), Length(max=120)])
     website = StringField(_l("Site web"), validators=[Optional(), Length(max=300)])
     active = BooleanField(_l("Partenaire actif"), default=True)
@@ -49,10 +58,10 @@ class OfferForm(FlaskForm):
     title = StringField(_l("Titre"), validators=[InputRequired(), Length(max=160)],
                         description=_l("Par exemple : Entrée gratuite, -10 % en boutique."))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
-    min_level_rank = SelectField(_l("Niveau minimum"), coerce=int, choices=[(0, "")])
+    min_level_rank = SelectField(_l("Niveau minimum"), coerce=int, choices=[SelectChoice(0, "")])
     age_groups = MultiCheckboxField(_l("Tranches d'âge (aucune cochée : toutes)"),
-                                    choices=[(code, label) for code, label in age_groups.labels().items()])
-    frequency = SelectField(_l("Fréquence"), choices=[(f, FREQUENCY_LABELS[f]) for f in rules.FREQUENCIES])
+                                    choices=[SelectChoice(code, label) for code, label in age_groups.labels().items()])
+    frequency = SelectField(_l("Fréquence"), choices=[SelectChoice(f, FREQUENCY_LABELS[f]) for f in rules.FREQUENCIES])
     valid_from = DateField(_l("Valable à partir du"), validators=[Optional()])
     valid_until = DateField(_l("Valable jusqu'au"), validators=[Optional()])
     active = BooleanField(_l("Offre active"), default=True)

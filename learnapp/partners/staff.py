@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from learnapp.core.access import roles_required
 from learnapp.core.errors import fail
@@ -26,8 +27,8 @@ def _partner(partner_id: int) -> Partner:
     return partner
 
 
-def _level_choices() -> list[tuple[int, str]]:
-    return [(rank, messages.rank_label(rank)) for rank in range(0, 4)]
+def _level_choices() -> list[SelectChoice]:
+    return [SelectChoice(rank, messages.rank_label(rank)) for rank in range(0, 4)]
 
 
 @bp.get("/")

@@ -80,7 +80,7 @@ def test_a_use_outside_the_offers_dates_is_refused(client, login, make_ambassado
     _partner, cashier, (summer, christmas) = make_partner(offers=[ended, later])
     login(cashier)
     html = client.get("/partners/check", query_string={"number": card.number}).get_data(as_text=True)
-    assert "Cette offre est terminée." in html and "Cette offre n'a pas encore commencé." in html
+    assert "Cette offre est terminée." in html and "pas encore commencé" in html
     for offer in (summer, christmas):
         response = client.post(f"/partners/cards/{card.number}/offers/{offer.id}/use", data={"key": ""})
         assert response.status_code == 409
@@ -94,7 +94,7 @@ def test_a_partner_cannot_act_on_another_partners_offer(client, login, make_amba
     login(cashier)
     response = client.post(f"/partners/cards/{card.number}/offers/{their_offer.id}/use", data={"key": ""})
     assert response.status_code == 403
-    assert "n'appartient pas à votre structure" in response.get_data(as_text=True)
+    assert "appartient pas à votre structure" in response.get_data(as_text=True)
     assert uses() == 0
     # A partner account not attached to any partner records nothing either.
     assert client.post(f"/partners/cards/{card.number}/offers/999/use", data={"key": ""}).status_code == 403
@@ -203,7 +203,8 @@ def test_staff_manage_partners_offers_and_accounts_and_read_uses_per_month(clien
         "valid_until": "2026-01-31"})
     assert response.status_code == 422 and "précède" in response.get_data(as_text=True)
     client.post(f"/office/partners/{partner.id}/offers/{offer.id}", data={
-        "title": "Entrée gratuite", "min_level_rank": "1", "frequency": "day", "active": "y"})
+        "title": "Entrée gratuite", "min_level_rank": "1", "frequency": "day", "valid_from": "", "valid_until": "",
+        "active": "y"})
 
     card = make_card(make_ambassador(1))
     services.record_use(card, db.session.get(Offer, offer.id), actor=cashier, partner=partner, now=utcnow())
