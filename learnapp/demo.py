@@ -9,10 +9,12 @@ import secrets
 
 from learnapp.ambassadors.demo import load_demo_ambassadors
 from learnapp.auth import services as accounts
+from learnapp.cards.demo import load_demo_card
 from learnapp.certificates.demo import load_demo_certificates
 from learnapp.courses.cli import load_demo_content
 from learnapp.db import utcnow
 from learnapp.extensions import db
+from learnapp.partners.demo import load_demo_partners
 from learnapp.quizzes.demo import load_demo_attempts
 from learnapp.schools.demo import load_demo_school
 from learnapp.visits.demo import load_demo_visits
@@ -57,3 +59,5 @@ def load_demo(echo=print) -> None:
     load_demo_certificates(echo)  # the certificates those attempts earned; one revoked
     load_demo_school(echo)  # a class of 25 pupils with login cards; one child's passphrase printed
     load_demo_ambassadors(echo)  # Léa and Hugo signed; portraits; a palmarès with a dozen people
+    load_demo_partners(echo)  # a museum (the demo partner account) with offers, one once a day; a shop
+    load_demo_card(echo)  # the demo adult ambassador's card, with a drawn portrait

@@ -10,9 +10,9 @@ def init_app(app):
     app.register_blueprint(routes.bp)
     app.register_blueprint(staff.bp)
 
-    add_staff_section(app, "partners_staff.index", _l("Partenaires"), order=50,
+    add_staff_section(app, "partners_staff.index", _l("Partenaires"), order=60,
                       description=_l("Partenaires, leurs comptes et leurs offres ; avantages accordés par mois."))
-    add_staff_section(app, "partners.desk", _l("Espace partenaire"), order=55,
+    add_staff_section(app, "partners.desk", _l("Espace partenaire"), order=65,
                       description=_l("Vérifier une carte d'ambassadeur et enregistrer un avantage."))
     add_panel(app, "public_home", "partners/_home_panel.html", order=40)
 

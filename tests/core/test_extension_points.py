@@ -63,15 +63,15 @@ def test_staff_and_admins_see_their_sections_in_order(app, client, make_user, lo
     links = office_links(client.get("/office/").get_data(as_text=True))
     assert links == ["/office/courses/", "/office/quizzes/", "/office/visits/", "/certificates/staff",
                      "/office/schools/", "/office/ambassadors/", "/office/ambassadors/directory",
-                     "/office/mail/"]
+                     "/office/partners/", "/office/mail/"]
     client.post("/logout")
 
     login(make_user("admin"))
     links = office_links(client.get("/office/").get_data(as_text=True))
     assert links == ["/office/courses/", "/office/quizzes/", "/office/visits/", "/office/visits-test/",
                      "/certificates/staff", "/office/schools/", "/office/ambassadors/",
-                     "/office/ambassadors/directory",
-                     "/office/mail/", "/admin/users"]
+                     "/office/ambassadors/directory", "/office/partners/", "/partners/", "/office/mail/",
+                     "/admin/users"]
 
 
 def test_a_learner_has_no_staff_area(client, make_user, login):

@@ -107,7 +107,8 @@ def test_a_card_is_issued_checked_granted_and_reissued(app, db, page, browser, l
     expect(desk_staff.get_by_role("cell", name="Entrée gratuite")).to_be_visible()
     check_page(desk_staff, assert_accessible)
     desk_staff.goto("/")
-    expect(desk_staff.get_by_role("heading", name="Les avantages des ambassadeurs chez nos partenaires")).to_be_visible()
+    advantages = "Les avantages des ambassadeurs chez nos partenaires"
+    expect(desk_staff.get_by_role("heading", name=advantages)).to_be_visible()
     check_page(desk_staff, assert_accessible)
     desk_context.close()
     office.close()
