@@ -10,7 +10,16 @@ from playwright.sync_api import expect
 from learnapp.cards import rules as card_rules
 from learnapp.cards import services as cards
 from tests.e2e.conftest import log_in
-from tests.partners.conftest import CONFIRMED_ONLY, DAILY, photo_bytes
+
+# The partners' fixtures (levels, make_ambassador, make_partner), shared with this browser test.
+from tests.partners.conftest import (  # noqa: F401
+    CONFIRMED_ONLY,
+    DAILY,
+    levels,
+    make_ambassador,
+    make_partner,
+    photo_bytes,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +32,7 @@ def check_page(page, assert_accessible):
 
 
 def test_a_card_is_issued_checked_granted_and_reissued(app, db, page, browser, live_server, tmp_path,
-                                                       make_ambassador, make_partner, make_user,
+                                                       make_ambassador, make_partner, make_user,  # noqa: F811
                                                        assert_accessible):
     lea = make_ambassador(1, name="Léa Marin")
     _partner, cashier, _offers = make_partner("Musée Anacréon", [DAILY, CONFIRMED_ONLY])
