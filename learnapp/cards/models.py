@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from learnapp.auth.models import User
 from learnapp.db import TimestampMixin, UTCDateTime
 from learnapp.extensions import db
 
@@ -29,7 +30,8 @@ class CardPhoto(TimestampMixin, db.Model):
     mime_type: Mapped[str] = mapped_column(String(50))
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # Loaded only when the photo itself is served: a card's page needs its id and hash.
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
 
 
 class Card(TimestampMixin, db.Model):
@@ -51,7 +53,9 @@ class Card(TimestampMixin, db.Model):
     valid_until: Mapped[datetime] = mapped_column(UTCDateTime())
     replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    photo: Mapped[CardPhoto] = relationship()
+    photo: Mapped[CardPhoto] = relationship(lazy="joined")
+    # Loaded with the card where a check needs it (services.by_number), without the holder's roles.
+    holder: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise_on_sql", viewonly=True)
 
     @property
     def current(self) -> bool:

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from learnapp.ambassadors.standing import Standing, standing_of
+from learnapp.auth.models import User
 from learnapp.cards import rules
 from learnapp.cards.models import Card, CardPhoto
 from learnapp.core.images import CleanPhoto, clean_photo
@@ -44,7 +46,9 @@ def by_number(number: str | None) -> Card | None:
     normalised = rules.normalise_number(number or "")
     if normalised is None:
         return None
-    return db.session.scalar(select(Card).where(Card.number == normalised))
+    # The holder in the same query (a check reads their name and standing), not their roles.
+    return db.session.scalar(select(Card).where(Card.number == normalised)
+                             .options(joinedload(Card.holder).lazyload(User.roles)))
 
 
 def by_token(token: str, secret_key: str) -> Card | None:
@@ -119,6 +123,7 @@ class CardStatus:
     card: Card | None
     refusal: str | None  # None: valid
     standing: Standing | None
+    holder: object = None  # the card's holder (a User), when there is a card
 
     @property
     def valid(self) -> bool:
@@ -128,15 +133,17 @@ class CardStatus:
 def status_of(card: Card | None, now: datetime) -> CardStatus:
     if card is None:
         return CardStatus(None, "unknown", None)
-    standing = standing_of(db.session, card_holder(card), now)
+    holder = card_holder(card)
+    standing = standing_of(db.session, holder, now)
     facts = rules.CardFacts(current=card.current, valid_until=card.valid_until)
-    return CardStatus(card, rules.card_refusal(facts, standing_facts(standing), now), standing)
+    return CardStatus(card, rules.card_refusal(facts, standing_facts(standing), now), standing, holder)
 
 
 def card_holder(card: Card):
-    from learnapp.auth.models import User
+    """The card's holder, without their roles (a check never needs them: one query less)."""
+    from sqlalchemy.orm import lazyload
 
-    return db.session.get(User, card.user_id)
+    return db.session.get(User, card.user_id, options=[lazyload(User.roles)])
 
 
 def photo_of(photo_id: int) -> CardPhoto | None:

@@ -38,7 +38,7 @@ def _check_page(card, *, refusal: str | None = None, typed: str = "", status: in
     now = utcnow()
     result = services.check(card, partner, now)
     reason = refusal or result.status.refusal
-    holder = cards.card_holder(card) if card is not None else None
+    holder = result.status.holder
     return render_template(
         "partners/check.html", partner=partner, card=card, result=result, refusal=reason,
         refusal_text=card_refusal(reason) if reason else None, typed=typed, form=CheckForm(formdata=None),
