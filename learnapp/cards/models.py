@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnapp.auth.models import User
 from learnapp.db import TimestampMixin, UTCDateTime
@@ -31,7 +31,7 @@ class CardPhoto(TimestampMixin, db.Model):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     # Loaded only when the photo itself is served: a card's page needs its id and hash.
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
 
 class Card(TimestampMixin, db.Model):

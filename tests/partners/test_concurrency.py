@@ -54,15 +54,19 @@ def test_cashiers_pressing_at_once_record_one_use(app, db, migrated, tmp_path, m
         # 1. Every cashier grants the once-a-day entry at the same moment: one use.
         results = _all_at_once(clients, lambda c: c.post(
             f"/partners/cards/{number}/offers/{daily_id}/use", {"csrf_token": c.token, "key": c.key}))
-        statuses = sorted(status for status, _h, _t in results)
-        assert statuses == [303] + [409] * (CASHIERS - 1), [(s, t[:200]) for s, _h, t in results if s >= 500]
+        statuses = [status for status, _h, _t in results]
+        # One grant; every other cashier is told it was already granted (or, on a machine so busy
+        # that SQLite's retries ran out, to try again: 503, nothing recorded). Never a 500.
+        assert statuses.count(303) == 1, [(s, t[:200]) for s, _h, t in results]
+        assert set(statuses) <= {303, 409, 503}, [(s, t[:200]) for s, _h, t in results if s not in (303, 409, 503)]
         assert all("Déjà accordée pour cette période" in text for status, _h, text in results if status == 409)
 
         # 2. One form sent many times at once (a double tap on a slow network), unlimited offer: one use.
         same_key = clients[0].key
         results = _all_at_once(clients, lambda c: c.post(
             f"/partners/cards/{number}/offers/{shop_id}/use", {"csrf_token": c.token, "key": same_key}))
-        assert sorted(status for status, _h, _t in results) == [303] + [409] * (CASHIERS - 1)
+        statuses = [status for status, _h, _t in results]
+        assert statuses.count(303) == 1 and set(statuses) <= {303, 409, 503}, statuses
 
     db.session.expire_all()
     counted = dict(db.session.execute(select(OfferUse.offer_id, func.count()).group_by(OfferUse.offer_id)).all())
