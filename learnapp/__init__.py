@@ -29,8 +29,20 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
 
-    from learnapp import (ambassadors, auth, cards, certificates, courses, mail, media, partners, quizzes,
-                          schools, site, visits)
+    from learnapp import (
+        ambassadors,
+        auth,
+        cards,
+        certificates,
+        courses,
+        mail,
+        media,
+        partners,
+        quizzes,
+        schools,
+        site,
+        visits,
+    )
     from learnapp.core import access, charts, errors, extension_points, i18n, inputs, security, templating, urls
 
     # urls first: its converters must be known before any blueprint adds a rule.

@@ -200,7 +200,11 @@ def logout():
         db.session.commit()
     logout_user()
     flash(_("Vous êtes déconnecté. À bientôt !"), "info")
-    return redirect(url_for("site.home"))
+    response = redirect(url_for("site.home"))
+    # The card page stays in the browser cache to open offline (cards/routes.py); signing out
+    # on a shared computer must not leave it there.
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @bp.get("/account/sessions")

@@ -113,7 +113,10 @@ def test_login_is_throttled_per_address(app, client, make_user):
 
 def test_logout_is_a_post(client, make_user, login):
     login(make_user())
-    assert client.post("/logout").status_code == 302
+    response = client.post("/logout")
+    assert response.status_code == 302
+    # The card page is cached privately to open offline: signing out clears the browser's cache.
+    assert response.headers["Clear-Site-Data"] == '"cache"'
     assert client.get("/account").status_code == 302
 
 
