@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
         courses,
         mail,
         media,
+        office,
         partners,
         quizzes,
         schools,
@@ -51,7 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Domains, in dependency order (see STYLE.md): each registers its blueprint and commands.
     for domain in (auth, mail, media, site, courses, quizzes, visits, certificates, schools, ambassadors, cards,
-                   partners):
+                   partners, office):
         domain.init_app(app)
 
     return app

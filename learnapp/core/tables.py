@@ -16,14 +16,16 @@ from dataclasses import dataclass, field
 from flask import Response
 from flask_babel import format_decimal, format_percent, get_locale
 
-COLUMN_KINDS = ("text", "number", "percent")
+COLUMN_KINDS = ("text", "number", "percent", "points")
 BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
 class Column:
     label: str
-    kind: str = "text"  # text | number | percent (a fraction: 0.25 is shown "25 %")
+    # text | number | percent (a fraction: 0.25 is shown "25 %") | points (a difference of two
+    # fractions: 0.025 is shown "+2,5 pts")
+    kind: str = "text"
 
     def __post_init__(self):
         if self.kind not in COLUMN_KINDS:
@@ -43,6 +45,8 @@ def format_cell(value, kind: str = "text") -> str:
         return "—"
     if kind == "percent":
         return format_percent(value, "#,##0.0 %")
+    if kind == "points":
+        return format_decimal(value * 100, "+#,##0.0;-#,##0.0") + "\u00a0pts"
     if kind == "number":
         return format_decimal(value, "#,##0.##")
     return str(value)
@@ -51,7 +55,7 @@ def format_cell(value, kind: str = "text") -> str:
 def _csv_cell(value, kind: str) -> str:
     if value is None:
         return ""
-    if kind == "percent":
+    if kind in ("percent", "points"):
         return format_decimal(value * 100, "0.0")
     if kind == "number":
         return format_decimal(value, "0.##")

@@ -1,0 +1,17 @@
+"""The office's dashboard: certification rates, the funnel, visits, the audit log, the monthly
+report. Office reads every domain and is read by none; others add to it through office/seams.py."""
+
+from learnapp.core.i18n import _l
+
+
+def init_app(app):
+    from learnapp.core.extension_points import add_staff_section
+    from learnapp.office import cli, models, routes, seams  # noqa: F401 (models: the indexes Alembic knows)
+
+    seams.registry(app)
+    app.register_blueprint(routes.bp)
+    app.cli.add_command(cli.office)
+    add_staff_section(app, "office.dashboard", _l("Tableau de bord"), order=5,
+                      description=_l("Taux de certification, parcours des inscrits, visites ; rapport mensuel."))
+    add_staff_section(app, "office.audit", _l("Journal d'audit"), order=95,
+                      description=_l("Qui a fait quoi et quand : révocations, rôles, corrections."))

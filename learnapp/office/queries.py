@@ -1,0 +1,234 @@
+"""The dashboard's numbers, each one SQL aggregate (GROUP BY over indexed columns).
+
+Nothing here loads attempts, bookings or accounts into Python: every function returns a few
+aggregated rows whatever the size of the tables (tests/office/test_numbers.py recomputes each
+number from the raw rows; benchmarks time the page). The indexes they rely on are declared in
+office/models.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, exists, func, literal, or_, select
+
+from learnapp.auth.models import AuditEntry, User, UserRole
+from learnapp.courses.models import Course, Lesson, LessonProgress, LessonVersion
+from learnapp.extensions import db
+from learnapp.office import rules
+from learnapp.office.rules import Filters, Period
+from learnapp.quizzes.models import QuizAttempt, QuizTier
+from learnapp.visits.models import Attendance, Booking, Visit, VisitSession
+from learnapp.visits.rules import CONFIRMED, WAITLISTED
+
+LEARNER = "learner"
+
+
+def _between(column, period: Period):
+    conditions = []
+    if period.start_utc is not None:
+        conditions.append(column >= period.start_utc)
+    if period.end_utc is not None:
+        conditions.append(column < period.end_utc)
+    return and_(*conditions) if conditions else literal(True)
+
+
+def _population(user_id, extra_conditions) -> list:
+    """The population filters (school, class… registered by other domains) on a user id column."""
+    return [condition(value, user_id) for condition, value in extra_conditions]
+
+
+# -- 1. certification rates ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TierCount:
+    tier_id: int
+    age_group: str
+    tried: int
+    certified: int
+
+
+def certification_counts(period: Period, age_group: str, extra_conditions=()) -> list[TierCount]:
+    """Per (tier, age group at the attempt): people who submitted an attempt in ``period``
+    ("tried") and those of them with a passing attempt in ``period`` ("certified").
+
+    One pass over the period's attempts through ``ix_quiz_attempt_office_period`` (submitted_at,
+    tier, age group, user, passed): one row per person and tier, then counted per tier and group."""
+    passed = func.max(case((QuizAttempt.passed.is_(True), 1), else_=0))
+    conditions = [QuizAttempt.submitted_at.is_not(None), _between(QuizAttempt.submitted_at, period),
+                  *_population(QuizAttempt.user_id, extra_conditions)]
+    if age_group != rules.AGE_ALL:
+        conditions.append(QuizAttempt.audience == age_group)
+    people = (select(QuizAttempt.tier_id, QuizAttempt.audience, QuizAttempt.user_id, passed.label("passed"))
+              .where(*conditions)
+              .group_by(QuizAttempt.tier_id, QuizAttempt.audience, QuizAttempt.user_id)).subquery()
+    rows = db.session.execute(
+        select(people.c.tier_id, people.c.audience, func.count(), func.sum(people.c.passed))
+        .group_by(people.c.tier_id, people.c.audience))
+    return [TierCount(tier_id, audience, tried, int(certified or 0)) for tier_id, audience, tried, certified in rows]
+
+
+@dataclass(frozen=True)
+class TierName:
+    tier_id: int
+    course_title: str
+    number: int
+    name: str
+    position: int
+
+
+def tier_names() -> dict[int, TierName]:
+    rows = db.session.execute(
+        select(QuizTier.id, Course.title, QuizTier.number, QuizTier.name, Course.position)
+        .join(Course, Course.id == QuizTier.course_id))
+    return {row[0]: TierName(*row) for row in rows}
+
+
+# -- 2. the funnel ---------------------------------------------------------------------------
+
+def _flag(condition):
+    return case((condition, 1), else_=0)
+
+
+def _finished_a_course(user_id):
+    """The person completed every lesson that has a text in at least one course."""
+    has_text = select(LessonVersion.id).where(LessonVersion.lesson_id == Lesson.id).exists()
+    lessons_per_course = (select(Lesson.course_id, func.count(Lesson.id).label("lessons"))
+                          .where(has_text).group_by(Lesson.course_id).subquery())
+    done = (select(LessonProgress.course_id)
+            .join(lessons_per_course, lessons_per_course.c.course_id == LessonProgress.course_id)
+            .where(LessonProgress.user_id == user_id, LessonProgress.completed_version_id.is_not(None))
+            .group_by(LessonProgress.course_id, lessons_per_course.c.lessons)
+            .having(func.count(LessonProgress.id) >= lessons_per_course.c.lessons))
+    return done.exists()
+
+
+def standard_steps() -> list[tuple[str, object]]:
+    """(key, SQL condition on a user id) for the funnel's own steps, in order."""
+    user_id = User.id
+    return [
+        ("opened", exists().where(LessonProgress.user_id == user_id)),
+        ("finished", _finished_a_course(user_id)),
+        ("attempted", exists().where(QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_not(None))),
+        ("passed", exists().where(QuizAttempt.user_id == user_id, QuizAttempt.passed.is_(True))),
+        ("visited", exists().where(Booking.user_id == user_id, Attendance.booking_id == Booking.id,
+                                   Attendance.person == 0, Attendance.attended.is_(True))),
+    ]
+
+
+def cohort_conditions(filters: Filters, today: date, extra_conditions=()) -> list:
+    """Learner accounts created in the period, in the age group they were in at its end."""
+    period = filters.period
+    conditions = [_between(User.created_at, period),
+                  exists().where(UserRole.user_id == User.id, UserRole.name == LEARNER),
+                  *_population(User.id, extra_conditions)]
+    if filters.age_group != rules.AGE_ALL:
+        year = (period.end - timedelta(days=1)).year if period.end else today.year
+        lowest, highest = rules.birth_years(filters.age_group, year)
+        if lowest is not None:
+            conditions.append(User.birth_year >= lowest)
+        if highest is not None:
+            conditions.append(User.birth_year <= highest)
+    return conditions
+
+
+def funnel_counts(filters: Filters, today: date, steps: list[tuple[str, object]], extra_conditions=()) -> list[int]:
+    """People of the cohort who reached each step *and every step before it*: [registered, …]."""
+    flags = (select(User.id, *(_flag(condition).label(f"s{index}") for index, (_, condition) in enumerate(steps)))
+             .where(*cohort_conditions(filters, today, extra_conditions)).subquery())
+    columns = [func.count()]
+    product = None
+    for index in range(len(steps)):
+        column = flags.c[f"s{index}"]
+        product = column if product is None else product * column
+        columns.append(func.coalesce(func.sum(product), 0))
+    return [int(value) for value in db.session.execute(select(*columns).select_from(flags)).one()]
+
+
+# -- 3. visits -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VisitTally:
+    key: object  # the visit's id, or the month ("2026-11")
+    label: str
+    sessions: int
+    capacity: int
+    taken: int
+    waitlisted: int
+    attended: int
+    no_show: int
+
+
+def _month_bucket(column, months: list[Period]):
+    """'YYYY-MM' of ``column`` in the office's time zone, portable (SQLite has no time zones):
+    a CASE over the months' UTC boundaries (at most a couple of dozen)."""
+    if not months:
+        return literal("")
+    return case(*((and_(column >= m.start_utc, column < m.end_utc), literal(m.at)) for m in months), else_=literal(""))
+
+
+def visit_tallies(period: Period, by: str, months: list[Period]) -> list[VisitTally]:
+    """Per visit (``by="visit"``) or per month (``by="month"``) for sessions starting in
+    ``period`` (cancelled ones left out): seats offered and taken, seats on the waitlist,
+    people marked present and absent (confirmed bookings, holder and children)."""
+    waitlist = (select(Booking.session_id, func.sum(Booking.seats).label("seats"))
+                .where(Booking.status == WAITLISTED).group_by(Booking.session_id).subquery())
+    marks = (select(Booking.session_id,
+                    func.sum(_flag(Attendance.attended.is_(True))).label("present"),
+                    func.sum(_flag(Attendance.attended.is_(False))).label("absent"))
+             .join(Attendance, Attendance.booking_id == Booking.id)
+             .where(Booking.status == CONFIRMED).group_by(Booking.session_id).subquery())
+    if by == "visit":
+        keys = (Visit.id, Visit.title)
+    else:
+        bucket = _month_bucket(VisitSession.starts_at, months)
+        keys = (bucket.label("month"),)
+    query = (select(*keys, func.count(VisitSession.id), func.sum(VisitSession.capacity), func.sum(VisitSession.taken),
+                    func.sum(func.coalesce(waitlist.c.seats, 0)), func.sum(func.coalesce(marks.c.present, 0)),
+                    func.sum(func.coalesce(marks.c.absent, 0)))
+             .join(Visit, Visit.id == VisitSession.visit_id)
+             .outerjoin(waitlist, waitlist.c.session_id == VisitSession.id)
+             .outerjoin(marks, marks.c.session_id == VisitSession.id)
+             .where(VisitSession.status != "cancelled", _between(VisitSession.starts_at, period))
+             .group_by(*keys))
+    if by != "visit" and months:
+        query = query.where(VisitSession.starts_at >= months[0].start_utc, VisitSession.starts_at < months[-1].end_utc)
+    rows = db.session.execute(query).all()
+    result = []
+    for row in rows:
+        if by == "visit":
+            key, label, numbers = row[0], row[1], row[2:]
+        else:
+            key, label, numbers = row[0], row[0], row[1:]
+        result.append(VisitTally(key, label, *(int(n or 0) for n in numbers)))
+    if by == "visit":
+        return sorted(result, key=lambda t: (-t.sessions, str(t.label)))
+    present = {t.key: t for t in result}
+    return [present.get(m.at) or VisitTally(m.at, m.at, 0, 0, 0, 0, 0, 0) for m in months]
+
+
+# -- 5. the audit log ------------------------------------------------------------------------
+
+def audit_actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def audit_query(*, action: str = "", actor: str = "", start: datetime | None = None, end: datetime | None = None):
+    """(select of (entry, actor) newest first, select of the count) for these filters."""
+    conditions = []
+    if action:
+        conditions.append(AuditEntry.action == action)
+    if actor:
+        pattern = f"%{actor.lower()}%"
+        conditions.append(AuditEntry.actor_id.in_(
+            select(User.id).where(or_(func.lower(User.email).like(pattern),
+                                      func.lower(User.display_name).like(pattern)))))
+    if start is not None:
+        conditions.append(AuditEntry.created_at >= start)
+    if end is not None:
+        conditions.append(AuditEntry.created_at < end)
+    entries = (select(AuditEntry, User).outerjoin(User, User.id == AuditEntry.actor_id).where(*conditions)
+               .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
+    count = select(func.count(AuditEntry.id)).where(*conditions)
+    return entries, count

@@ -1,0 +1,121 @@
+"""Every number on the dashboard equals the one counted by hand from the raw rows (oracle.py),
+for several filters; run on SQLite and on PostgreSQL (tests/with-postgres.sh)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from learnapp.office import dashboard, queries, rules
+from learnapp.office.rules import Filters
+from tests.office import oracle
+from tests.office.builders import world
+
+TODAY = date(2026, 12, 1)
+FILTERS = [
+    ("year:2026", "all"),
+    ("month:2026-10", "teen"),
+    ("month:2026-11", "all"),
+    ("season:2026-autumn", "adult"),
+    ("school_year:2026-2027", "child"),
+    ("all", "all"),
+]
+
+
+def _filters(raw_period: str, age: str) -> Filters:
+    kind, _, at = raw_period.partition(":")
+    return Filters(rules.parse_period(kind, at or None, TODAY), age)
+
+
+@pytest.fixture
+def data(app, db):
+    built = world()
+    with app.test_request_context(headers={"Accept-Language": "fr"}):  # labels are translated
+        yield built
+
+
+@pytest.mark.parametrize(("period", "age"), FILTERS)
+def test_certification_rates_equal_the_raw_rows(data, period, age):
+    filters = _filters(period, age)
+    section = dashboard.rates_section(filters, with_charts=False)
+    expected = oracle.rates(filters.period, age)
+    before = rules.previous(filters.period)
+    expected_before = oracle.rates(before, age) if before else {"age": {}, "tier": {}, "total": (0, 0)}
+    assert (section.total.tried, section.total.certified) == expected["total"]
+    assert (section.total.before_tried, section.total.before_certified) == expected_before["total"]
+    short = {str(label): code for code, label in __import__("learnapp.core.age_groups", fromlist=["x"])
+             .short_labels().items()}
+    for row in section.by_age:
+        code = short[row.label]
+        assert (row.tried, row.certified) == expected["age"].get(code, (0, 0))
+        assert (row.before_tried, row.before_certified) == expected_before["age"].get(code, (0, 0))
+        if row.tried and row.before_tried:
+            assert row.change == pytest.approx(row.certified / row.tried - row.before_certified / row.before_tried)
+    names = queries.tier_names()
+    by_label = {row.label: row for row in section.by_tier}
+    for tier_id, counts in expected["tier"].items():
+        name = names[tier_id]
+        row = next(r for label, r in by_label.items() if name.course_title in label and f" {name.number} " in label
+                   and name.name in label)
+        assert (row.tried, row.certified) == counts
+    assert sum(r.tried for r in section.by_tier) == expected["total"][0]
+
+
+@pytest.mark.parametrize(("period", "age"), FILTERS)
+def test_funnel_equals_the_raw_rows(data, period, age):
+    filters = _filters(period, age)
+    section = dashboard.funnel_section(filters, TODAY, with_charts=False)
+    assert [step.people for step in section.steps] == oracle.funnel(filters.period, age, TODAY)
+    steps = section.steps
+    for before, after in zip(steps, steps[1:], strict=False):
+        assert after.drop_off == before.people - after.people
+
+
+@pytest.mark.parametrize(("period", "age"), FILTERS)
+def test_visit_figures_equal_the_raw_rows(data, period, age):
+    filters = _filters(period, age)
+    section = dashboard.visits_section(filters, TODAY, with_charts=False)
+    months = rules.months_in(filters.period, TODAY)
+    expected = oracle.visits(filters.period, months)
+    numbers = lambda t: (t.sessions, t.capacity, t.taken, t.waitlisted, t.attended, t.no_show)  # noqa: E731
+    assert [t.key for t in section.by_month] == [m.at for m in months]
+    for tally in section.by_month:
+        assert numbers(tally) == expected["month"].get(tally.key, (0,) * 6)
+    assert {t.key: numbers(t) for t in section.by_visit} == expected["visit"]
+
+
+def test_the_world_is_not_trivial(data):
+    """The comparisons above would pass on empty data: make sure there is something to count."""
+    filters = _filters("year:2026", "all")
+    rates = oracle.rates(filters.period, "all")
+    assert rates["total"][0] > 30 and 0 < rates["total"][1] < rates["total"][0]
+    assert len(set(rates["age"])) == 3
+    counts = oracle.funnel(filters.period, "all", TODAY)
+    assert counts[0] > counts[-1] > 0 and len(set(counts)) >= 4
+    visits = oracle.visits(filters.period, rules.months_in(filters.period, TODAY))
+    totals = [sum(v[i] for v in visits["visit"].values()) for i in range(6)]
+    assert all(totals), totals
+
+
+def test_the_page_and_its_csv_show_those_numbers(data, make_user, login, client):
+    login(make_user("staff"))
+    filters = _filters("season:2026-autumn", "all")
+    expected = oracle.rates(filters.period, "all")
+    page = client.get("/office/dashboard/?period=season:2026-autumn&age=all", headers={"Accept-Language": "fr"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    tried, certified = expected["total"]
+    assert f"Ensemble : {certified} certifiés sur {tried} ont essayé." in html
+    response = client.get("/office/dashboard/rates_age.csv?period=season:2026-autumn&age=all",
+                          headers={"Accept-Language": "fr"})
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Tranche d'âge" and "Évolution (points)" in rows[0][-1]
+    assert rows[-1][:3] == ["Ensemble", str(tried), str(certified)]
+    assert rows[-1][3] == f"{100 * certified / tried:.1f}".replace(".", ",")
+    funnel = client.get("/office/dashboard/funnel.csv?period=season:2026-autumn&age=all",
+                        headers={"Accept-Language": "en"})
+    rows = list(csv.reader(io.StringIO(funnel.get_data().decode("utf-8-sig"))))
+    assert [int(row[1]) for row in rows[1:]] == oracle.funnel(filters.period, "all", TODAY)
