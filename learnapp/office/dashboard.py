@@ -19,8 +19,6 @@ from learnapp.core.tables import Column, Table
 from learnapp.office import queries, rules, seams
 from learnapp.office.rules import Filters, Period
 
-SEASON_LABELS = {"winter": "hiver", "spring": "printemps", "summer": "été", "autumn": "automne"}
-
 
 def period_label(period: Period | None) -> str:
     if period is None:
@@ -31,7 +29,8 @@ def period_label(period: Period | None) -> str:
         return format_date(period.start, "LLLL yyyy")
     if period.kind == "season":
         season = period.at.split("-")[1]
-        names = {"winter": _("hiver %(years)s", years=f"{period.start.year}-{period.start.year + 1}"),
+        winter_years = "%d-%d" % (period.start.year, period.start.year + 1)  # noqa: UP031 (kept out of _())
+        names = {"winter": _("hiver %(years)s", years=winter_years),
                  "spring": _("printemps %(year)s", year=period.start.year),
                  "summer": _("été %(year)s", year=period.start.year),
                  "autumn": _("automne %(year)s", year=period.start.year)}
