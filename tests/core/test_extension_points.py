@@ -61,17 +61,17 @@ def test_staff_and_admins_see_their_sections_in_order(app, client, make_user, lo
     add_visits_domain(app)
     login(make_user("staff"))
     links = office_links(client.get("/office/").get_data(as_text=True))
-    assert links == ["/office/courses/", "/office/quizzes/", "/office/visits/", "/certificates/staff",
-                     "/office/schools/", "/office/ambassadors/", "/office/ambassadors/directory",
-                     "/office/partners/", "/office/mail/"]
+    assert links == ["/office/dashboard/", "/office/courses/", "/office/quizzes/", "/office/visits/",
+                     "/certificates/staff", "/office/schools/", "/office/ambassadors/",
+                     "/office/ambassadors/directory", "/office/partners/", "/office/mail/", "/office/audit/"]
     client.post("/logout")
 
     login(make_user("admin"))
     links = office_links(client.get("/office/").get_data(as_text=True))
-    assert links == ["/office/courses/", "/office/quizzes/", "/office/visits/", "/office/visits-test/",
-                     "/certificates/staff", "/office/schools/", "/office/ambassadors/",
+    assert links == ["/office/dashboard/", "/office/courses/", "/office/quizzes/", "/office/visits/",
+                     "/office/visits-test/", "/certificates/staff", "/office/schools/", "/office/ambassadors/",
                      "/office/ambassadors/directory", "/office/partners/", "/partners/", "/office/mail/",
-                     "/admin/users"]
+                     "/admin/users", "/office/audit/"]
 
 
 def test_a_learner_has_no_staff_area(client, make_user, login):
