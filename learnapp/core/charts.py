@@ -12,11 +12,12 @@ application server"). Three kinds cover the office's needs::
     chart_png(...) # the same drawing as PNG bytes (the PDF report)
 
 Accessibility: every SVG carries a ``<title>`` and a ``<desc>`` (the text alternative, which the
-caller writes: what the chart shows and its main finding), ``role="img"`` and
-``aria-labelledby`` pointing at both; the page macro ``charts/_chart.html`` puts the numbers in
-a table right under it. Colour is never the only cue: series alternate hatches (bars), markers
-and dash patterns (lines, points), and the palette is Okabe & Ito's colour-blind-safe set led by
-the office's sea blue (``--sea`` in static/css/app.css).
+caller writes: what the chart shows and its main finding), ``role="img"``, ``aria-labelledby``
+pointing at the title (its accessible name) and ``aria-describedby`` at the description; the
+page macro ``charts/_chart.html`` puts the numbers in a table right under it. Colour is never
+the only cue: series alternate hatches (bars), markers and dash patterns (lines, points), and
+the palette is Okabe & Ito's colour-blind-safe set led by the office's sea blue (``--sea`` in
+static/css/app.css).
 
 The pages' Content-Security-Policy forbids inline styles (``style-src 'self'``), so the SVG's
 ``style="…"`` attributes become SVG presentation attributes, and its ids get a per-chart prefix
@@ -333,7 +334,7 @@ def accessible_svg(svg: str, spec: ChartSpec) -> str:
     root = svg[:root_end]
     root = re.sub(r'\s(width|height)="[^"]*"', "", root, count=2)  # scales to its container (CSS)
     root = root[:-1] + (f' class="chart-svg" role="img" focusable="false"'
-                        f' aria-labelledby="{prefix}-title {prefix}-desc"'
+                        f' aria-labelledby="{prefix}-title" aria-describedby="{prefix}-desc"'
                         ' stroke-linejoin="round" stroke-linecap="butt">')
     heading = (f'<title id="{prefix}-title">{escape(spec.title)}</title>'
                f'<desc id="{prefix}-desc">{escape(spec.description)}</desc>')

@@ -31,7 +31,8 @@ def test_bar_chart_is_an_accessible_inline_svg(app):
     assert svg.startswith("<svg")
     root = svg[:svg.index(">")]
     assert 'role="img"' in root
-    title_id, desc_id = re.search(r'aria-labelledby="([^" ]+) ([^"]+)"', root).groups()
+    title_id = re.search(r'aria-labelledby="([^"]+)"', root).group(1)
+    desc_id = re.search(r'aria-describedby="([^"]+)"', root).group(1)
     assert f'<title id="{title_id}">Taux de réussite &lt;par âge&gt;</title>' in svg
     assert (f'<desc id="{desc_id}">Les enfants réussissent le mieux &amp; '
             "les adultes n&#39;ont pas de données.</desc>") in svg
