@@ -17,6 +17,7 @@ from learnapp.core.charts import Series
 from learnapp.core.i18n import _
 from learnapp.core.tables import Column, Table
 from learnapp.office import queries, rules, seams
+from learnapp.office.freshness import remembered
 from learnapp.office.rules import Filters, Period
 
 
@@ -84,6 +85,14 @@ class RatesSection:
     charts: dict[str, charts.Chart] = field(default_factory=dict)
 
 
+def _counts(period: Period, filters: Filters, extra) -> list[queries.TierCount]:
+    key = f"{filters.key()}|{period.kind}:{period.at}"
+    rows = remembered("numbers:rates", key, lambda: [
+        [c.tier_id, c.age_group, c.tried, c.certified]
+        for c in queries.certification_counts(period, filters.age_group, extra)])
+    return [queries.TierCount(*row) for row in rows]
+
+
 def _rate_columns(first: str, period: Period, before: Period | None) -> list[Column]:
     now_label, before_label = period_label(period), period_label(before)
     return [Column(first), Column(_("Ont essayé (%(period)s)", period=now_label), "number"),
@@ -98,8 +107,8 @@ def _rate_columns(first: str, period: Period, before: Period | None) -> list[Col
 def rates_section(filters: Filters, *, with_charts: bool = True) -> RatesSection:
     period, before = filters.period, rules.previous(filters.period)
     extra = population_conditions(filters)
-    current = queries.certification_counts(period, filters.age_group, extra)
-    earlier = queries.certification_counts(before, filters.age_group, extra) if before else []
+    current = _counts(period, filters, extra)
+    earlier = _counts(before, filters, extra) if before else []
     names = queries.tier_names()
     short = age_groups.short_labels()
     groups = [filters.age_group] if filters.age_group != rules.AGE_ALL else list(age_groups.ALL)
@@ -189,7 +198,9 @@ def funnel_section(filters: Filters, today: date, *, with_charts: bool = True) -
 
         steps.append((step.key, step.reached(User.id)))
         keyed.append((step.key, str(step.label)))
-    counts = queries.funnel_counts(filters, today, steps, population_conditions(filters))
+    key = f"{filters.key()}|{today}|" + ",".join(step_key for step_key, _label in keyed)
+    counts = remembered("numbers:funnel", key,
+                        lambda: queries.funnel_counts(filters, today, steps, population_conditions(filters)))
     rows = rules.funnel([("registered", labels["registered"], counts[0])]
                         + [(key, label, people) for (key, label), people in zip(keyed, counts[1:], strict=True)])
     section = FunnelSection(rows)
@@ -241,10 +252,18 @@ def month_label(at: str) -> str:
     return format_date(date(int(year), int(month), 1), "MMM yyyy")
 
 
+def _tallies(period: Period, by: str, months: list[Period]) -> list[queries.VisitTally]:
+    key = f"{period.kind}:{period.at}|{by}|{months[0].at if months else ''}"
+    rows = remembered("numbers:visits", key, lambda: [
+        [t.key, t.label, t.sessions, t.capacity, t.taken, t.waitlisted, t.attended, t.no_show]
+        for t in queries.visit_tallies(period, by, months)])
+    return [queries.VisitTally(*row) for row in rows]
+
+
 def visits_section(filters: Filters, today: date, *, with_charts: bool = True) -> VisitsSection:
     months = rules.months_in(filters.period, today)
-    by_month = queries.visit_tallies(filters.period, "month", months)
-    by_visit = queries.visit_tallies(filters.period, "visit", months)
+    by_month = _tallies(filters.period, "month", months)
+    by_visit = _tallies(filters.period, "visit", months)
     section = VisitsSection(by_month, by_visit)
     section.tables["visits_month"] = Table(_visit_columns(_("Mois")),
                                            [_visit_cells(t, month_label(t.key)) for t in by_month],

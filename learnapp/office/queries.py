@@ -172,13 +172,17 @@ def visit_tallies(period: Period, by: str, months: list[Period]) -> list[VisitTa
     """Per visit (``by="visit"``) or per month (``by="month"``) for sessions starting in
     ``period`` (cancelled ones left out): seats offered and taken, seats on the waitlist,
     people marked present and absent (confirmed bookings, holder and children)."""
+    # Only the period's sessions' bookings are summed (through ix_visit_session_starts_at).
+    in_period = select(VisitSession.id).where(_between(VisitSession.starts_at, period))
     waitlist = (select(Booking.session_id, func.sum(Booking.seats).label("seats"))
-                .where(Booking.status == WAITLISTED).group_by(Booking.session_id).subquery())
+                .where(Booking.status == WAITLISTED, Booking.session_id.in_(in_period))
+                .group_by(Booking.session_id).subquery())
     marks = (select(Booking.session_id,
                     func.sum(_flag(Attendance.attended.is_(True))).label("present"),
                     func.sum(_flag(Attendance.attended.is_(False))).label("absent"))
              .join(Attendance, Attendance.booking_id == Booking.id)
-             .where(Booking.status == CONFIRMED).group_by(Booking.session_id).subquery())
+             .where(Booking.status == CONFIRMED, Booking.session_id.in_(in_period))
+             .group_by(Booking.session_id).subquery())
     if by == "visit":
         keys = (Visit.id, Visit.title)
     else:

@@ -18,6 +18,7 @@ from learnapp.db import utcnow
 from learnapp.extensions import db
 from learnapp.office import dashboard as board
 from learnapp.office import filters, queries, report, rules, seams
+from learnapp.office.freshness import FRESH_MINUTES
 from learnapp.office.rules import FilterError
 
 bp = Blueprint("office", __name__, url_prefix="/office", template_folder="templates")
@@ -43,7 +44,7 @@ def dashboard():
         today=today, rates=board.rates_section(chosen), funnel=board.funnel_section(chosen, today),
         visits=board.visits_section(chosen, today), extra_sections=extra_sections,
         csv_args=filters.query_args(chosen), period_label=board.period_label,
-        report_months=report.recent_months(today), sections=True)
+        report_months=report.recent_months(today), sections=True, fresh_minutes=FRESH_MINUTES)
 
 
 @bp.get("/dashboard/<name>.csv")
