@@ -236,6 +236,8 @@ def _draw(spec: ChartSpec, fmt: str) -> bytes:
     elif spec.kind != "scatter":
         value_axis.set_major_locator(MaxNLocator(integer=True))
     {"bar": _draw_bars, "line": _draw_lines, "scatter": _draw_points}[spec.kind](axes, spec)
+    if spec.percent and spec.kind == "line":
+        axes.set_ylim(bottom=0)  # a rate read against zero, not against its own minimum
     if len(spec.series) > 1:
         legend = axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
         for text in legend.get_texts():
