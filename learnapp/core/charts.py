@@ -39,16 +39,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import matplotlib
+from markupsafe import Markup, escape
 
-matplotlib.use("Agg")  # no display, no GUI toolkit: the raster backend servers use
+from learnapp.core import chart_cache
+from learnapp.core.tables import Column, Table
 
-from markupsafe import Markup, escape  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402 (after choosing the backend)
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
-
-from learnapp.core import chart_cache  # noqa: E402
-from learnapp.core.tables import Column, Table  # noqa: E402
+# matplotlib is imported when the first chart is drawn, not when the app starts: importing it
+# costs over a second, and most requests (and every worker's start) never draw a chart.
 
 # The office's colours (static/css/app.css) for ink and axes.
 INK = "#1b2430"     # --ink
@@ -201,7 +198,18 @@ def default_table(spec: ChartSpec) -> Table:
 
 # -- drawing ---------------------------------------------------------------------------------
 
-def _figure() -> Figure:
+def _ticker():
+    from matplotlib import ticker
+
+    return ticker
+
+
+def _figure():
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display, no GUI toolkit: the raster backend servers use
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), facecolor=PAPER, layout="constrained")
     return figure
 
@@ -232,9 +240,9 @@ def _draw(spec: ChartSpec, fmt: str) -> bytes:
     _style_axes(axes, spec)
     value_axis = axes.xaxis if spec.horizontal else axes.yaxis
     if spec.percent:
-        value_axis.set_major_formatter(FuncFormatter(_percent))
+        value_axis.set_major_formatter(_ticker().FuncFormatter(_percent))
     elif spec.kind != "scatter":
-        value_axis.set_major_locator(MaxNLocator(integer=True))
+        value_axis.set_major_locator(_ticker().MaxNLocator(integer=True))
     {"bar": _draw_bars, "line": _draw_lines, "scatter": _draw_points}[spec.kind](axes, spec)
     if spec.percent and spec.kind == "line":
         axes.set_ylim(bottom=0)  # a rate read against zero, not against its own minimum
@@ -292,7 +300,7 @@ def _draw_points(axes, spec: ChartSpec) -> None:
                      color=PALETTE[index % len(PALETTE)], marker=MARKERS[index % len(MARKERS)],
                      edgecolors=INK, linewidths=0.5, s=28)
     if spec.percent:
-        axes.xaxis.set_major_formatter(FuncFormatter(_percent))
+        axes.xaxis.set_major_formatter(_ticker().FuncFormatter(_percent))
 
 
 # -- SVG post-processing ---------------------------------------------------------------------
