@@ -25,3 +25,7 @@ def init_app(app):
     # A pupil sees their assignments first; a teacher, a link to their classes.
     add_panel(app, "next_step", panels.next_step, order=5)
     add_panel(app, "learner_home", panels.learner_home, order=5)
+
+    from learnapp.schools import office_hooks
+
+    office_hooks.register(app)  # the dashboard's "École" and "Classe" filters
