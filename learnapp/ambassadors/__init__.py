@@ -31,3 +31,7 @@ def init_app(app):
                       description=_l("Niveaux et leurs raisons, charte et ses versions, portraits à relire."))
     add_staff_section(app, "ambassador_staff.directory_page", _l("Annuaire des ambassadeurs"), order=55,
                       description=_l("Les ambassadeurs qui acceptent les invitations des partenaires."))
+
+    from learnapp.ambassadors import office_hooks
+
+    office_hooks.register(app)  # level ranks in the office's funnel, active ambassadors per level
