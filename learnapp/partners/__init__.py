@@ -16,6 +16,10 @@ def init_app(app):
                       description=_l("Vérifier une carte d'ambassadeur et enregistrer un avantage."))
     add_panel(app, "public_home", "partners/_home_panel.html", order=40)
 
+    from learnapp.partners import office_hooks
+
+    office_hooks.register(app)  # the dashboard's section "Avantages accordés"
+
     @app.context_processor
     def _partner_helpers():
         from learnapp.db import utcnow

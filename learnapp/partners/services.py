@@ -247,8 +247,11 @@ class UseCount:
     ambassadors: int
 
 
-def monthly_counts(*, partner_id: int | None = None, months: int = 12) -> list[UseCount]:
-    """Uses per month, partner and offer (newest month first), counted in SQL."""
+def monthly_counts(*, partner_id: int | None = None, months: int = 12,
+                   between: tuple[str | None, str | None] | None = None) -> list[UseCount]:
+    """Uses per month, partner and offer (newest month first), counted in SQL: the last ``months``
+    months with a use, or, with ``between=("2026-09", "2026-12")``, the months from the first
+    included to the second excluded (None: no bound; the office dashboard's periods)."""
     query = (select(OfferUse.month, Partner.name, Offer.title, func.count(OfferUse.id),
                     func.count(func.distinct(OfferUse.user_id)))
              .join(Offer, Offer.id == OfferUse.offer_id).join(Partner, Partner.id == OfferUse.partner_id)
@@ -256,6 +259,13 @@ def monthly_counts(*, partner_id: int | None = None, months: int = 12) -> list[U
              .order_by(OfferUse.month.desc(), Partner.name, Offer.title))
     if partner_id is not None:
         query = query.where(OfferUse.partner_id == partner_id)
+    if between is not None:
+        first, until = between
+        if first is not None:
+            query = query.where(OfferUse.month >= first)
+        if until is not None:
+            query = query.where(OfferUse.month < until)
+        return [UseCount(*row) for row in db.session.execute(query)]
     recent = list(db.session.scalars(select(OfferUse.month).distinct().order_by(OfferUse.month.desc()).limit(months)))
     if not recent:
         return []
