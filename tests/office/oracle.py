@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import UTC, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
+from learnapp.ambassadors.models import LevelChange, Membership
 from learnapp.auth.models import User, UserRole
 from learnapp.core import age_groups
 from learnapp.courses.models import Lesson, LessonProgress, LessonVersion
@@ -28,11 +30,14 @@ def _in(moment, period: Period) -> bool:
             and (period.end_utc is None or moment < period.end_utc))
 
 
-def rates(period: Period, age_group: str):
-    """{"age": {group: (tried, certified)}, "tier": {tier_id: (tried, certified)}, "total": (tried, certified)}"""
+def rates(period: Period, age_group: str, people: set[int] | None = None):
+    """{"age": {group: (tried, certified)}, "tier": {tier_id: (tried, certified)}, "total": (tried, certified)}
+    (``people``: only these user ids, as a population filter such as a school does)."""
     pairs: dict[tuple, bool] = {}
     for attempt in db.session.scalars(select(QuizAttempt)):
         if attempt.submitted_at is None or not _in(attempt.submitted_at, period):
+            continue
+        if people is not None and attempt.user_id not in people:
             continue
         if age_group != AGE_ALL and attempt.audience != age_group:
             continue
@@ -48,12 +53,14 @@ def rates(period: Period, age_group: str):
             "total": tuple(total)}
 
 
-def funnel(period: Period, age_group: str, today) -> list[int]:
+def funnel(period: Period, age_group: str, today, people: set[int] | None = None) -> list[int]:
+    """The registered, the base steps, then one step per ambassador level rank (AMBASSADOR_FUNNEL_RANKS)."""
     learners = {role.user_id for role in db.session.scalars(select(UserRole)) if role.name == "learner"}
     year = (period.end - timedelta(days=1)).year if period.end else today.year
     cohort = [u for u in db.session.scalars(select(User))
               if u.id in learners and _in(u.created_at, period)
-              and (age_group == AGE_ALL or age_groups.group_on(u.birth_year, _day_in(year)) == age_group)]
+              and (age_group == AGE_ALL or age_groups.group_on(u.birth_year, _day_in(year)) == age_group)
+              and (people is None or u.id in people)]
     progress = list(db.session.scalars(select(LessonProgress)))
     texts = {v.lesson_id for v in db.session.scalars(select(LessonVersion))}
     lessons_with_text = Counter(lesson.course_id for lesson in db.session.scalars(select(Lesson))
@@ -75,6 +82,14 @@ def funnel(period: Period, age_group: str, today) -> list[int]:
         lambda u: any(a.user_id == u.id and a.passed for a in attempts),
         lambda u: u.id in present,
     ]
+    # Ambassador levels: the rank now, or any rank the level history reached.
+    best = defaultdict(int)
+    for membership in db.session.scalars(select(Membership)):
+        best[membership.user_id] = max(best[membership.user_id], membership.level_rank)
+    for change in db.session.scalars(select(LevelChange)):
+        best[change.user_id] = max(best[change.user_id], change.to_rank)
+    for rank in range(1, current_app.config["AMBASSADOR_FUNNEL_RANKS"] + 1):
+        steps.append(lambda u, rank=rank: best[u.id] >= rank)
     counts = [len(cohort)]
     reached = cohort
     for step in steps:

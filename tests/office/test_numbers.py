@@ -93,7 +93,7 @@ def test_the_world_is_not_trivial(data):
     rates = oracle.rates(filters.period, "all")
     assert rates["total"][0] > 30 and 0 < rates["total"][1] < rates["total"][0]
     assert len(set(rates["age"])) == 3
-    counts = oracle.funnel(filters.period, "all", TODAY)
+    counts = oracle.funnel(filters.period, "all", TODAY)[:6]  # up to the visit (no ambassadors here)
     assert counts[0] > counts[-1] > 0 and len(set(counts)) >= 4
     visits = oracle.visits(filters.period, rules.months_in(filters.period, TODAY))
     totals = [sum(v[i] for v in visits["visit"].values()) for i in range(6)]

@@ -51,7 +51,8 @@ def test_empty_dashboard_is_an_empty_state_not_an_error(client, staff):
     ("period=month:1850-01", "hors de la plage possible"),
     ("period=school_year:2027-2026", "Une année scolaire va d'une année à la suivante"),
     ("age=senior", "Tranche d'âge inconnue"),
-    ("school=3", "Filtre inconnu : « school »"),
+    ("region=3", "Filtre inconnu : « region »"),
+    ("school=999", "Valeur inconnue pour le filtre « school » : « 999 »"),
     ("period=month:2026-11&period=month:2026-10", "donné plusieurs fois"),
     ("period=" + "9" * 5000, "Type de période inconnu"),
 ])
@@ -171,18 +172,18 @@ def test_report_command(runner, tmp_path):
 def test_other_domains_plug_a_population_filter_and_a_funnel_step(app, client, staff):
     built = world(people=30)
     chosen = {u.id for u in built["users"][::2]}
-    seams.add_population_filter(app, "school", "École", choices=lambda: [("even", "Les pairs")],
+    seams.add_population_filter(app, "cohort", "Groupe", choices=lambda: [("even", "Les pairs")],
                                 condition=lambda value, user_id: user_id.in_(chosen))
     seams.add_funnel_step(app, "certified", "Ont un certificat",
                           reached=lambda user_id: exists().where(Certificate.user_id == user_id))
-    page = client.get("/office/dashboard/?period=year:2026&school=even", headers={"Accept-Language": "fr"})
+    page = client.get("/office/dashboard/?period=year:2026&cohort=even", headers={"Accept-Language": "fr"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert '<select id="filter-school" name="school">' in html and "Ont un certificat" in html
+    assert '<select id="filter-cohort" name="cohort">' in html and "Ont un certificat" in html
     assert "Le filtre par école" not in html
-    assert client.get("/office/dashboard/?school=odd").status_code == 400
+    assert client.get("/office/dashboard/?cohort=odd").status_code == 400
     whole = client.get("/office/dashboard/funnel.csv?period=year:2026&age=all", headers={"Accept-Language": "en"})
-    part = client.get("/office/dashboard/funnel.csv?period=year:2026&age=all&school=even",
+    part = client.get("/office/dashboard/funnel.csv?period=year:2026&age=all&cohort=even",
                       headers={"Accept-Language": "en"})
     registered = lambda r: int(r.get_data().decode("utf-8-sig").splitlines()[1].split(",")[1])  # noqa: E731
     assert 0 < registered(part) < registered(whole)
