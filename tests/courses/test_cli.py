@@ -173,7 +173,8 @@ def test_loaders_run_in_two_phases(app, db, tmp_path, now, monkeypatch):
 
     monkeypatch.setitem(app.extensions, content_packs.EXTENSION_KEY, dict(app.extensions[content_packs.EXTENSION_KEY]))
     content_packs.register(app, "later", order=99, load=failing_loader)
-    assert [item.folder for item in content_packs.loaders(app)] == ["courses", "quizzes", "certificates", "later"]
+    assert [item.folder for item in content_packs.loaders(app)] == [
+        "courses", "quizzes", "certificates", "ambassadors", "later"]
     outcome = cli.run_loaders(tmp_path, now=now)
     assert [problem.display() for problem in outcome.problems] == ["quizzes/x.yml:1: problème"]
     assert not outcome.loaded and counts(db) == (0, 0, 0, 0)
