@@ -15,9 +15,9 @@ from learnapp.core import age_groups
 from learnapp.core.access import login_required, public
 from learnapp.core.errors import fail
 from learnapp.core.i18n import _
+from learnapp.core.transactions import commit_with_retry
 from learnapp.db import utcnow
 from learnapp.extensions import db
-from learnapp.visits.transactions import commit_with_retry
 
 bp = Blueprint("ambassadors", __name__, url_prefix="/ambassadors", template_folder="templates",
                static_folder="static", static_url_path="/static")

@@ -15,12 +15,12 @@ from learnapp.core.access import login_required, roles_required
 from learnapp.core.errors import fail
 from learnapp.core.i18n import _
 from learnapp.core.pagination import paginate
+from learnapp.core.transactions import commit_with_retry
 from learnapp.db import utcnow
 from learnapp.extensions import db
 from learnapp.partners import messages, services
 from learnapp.partners.forms import CheckForm, UseForm
 from learnapp.partners.models import Offer
-from learnapp.visits.transactions import commit_with_retry
 
 bp = Blueprint("partners", __name__, url_prefix="/partners", template_folder="templates")
 

@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 from learnapp.core.access import login_required, public
 from learnapp.core.errors import fail, is_unique_violation
 from learnapp.core.i18n import _
+from learnapp.core.transactions import commit_with_retry
 from learnapp.db import utcnow
 from learnapp.extensions import db
 from learnapp.media.services import url_path
@@ -23,7 +24,6 @@ from learnapp.visits.errors import VisitError
 from learnapp.visits.forms import AUDIENCE_LABELS, LANGUAGE_LABELS, BookingForm, ConfirmForm, FilterForm
 from learnapp.visits.messages import describe
 from learnapp.visits.models import Booking, VisitSession
-from learnapp.visits.transactions import commit_with_retry
 
 bp = Blueprint("visits", __name__, url_prefix="/visits", template_folder="templates",
                static_folder="static", static_url_path="/static")

@@ -20,6 +20,7 @@ from learnapp.auth.models import User
 from learnapp.core.access import roles_required
 from learnapp.core.errors import fail, is_unique_violation
 from learnapp.core.i18n import _
+from learnapp.core.transactions import commit_with_retry
 from learnapp.db import utcnow
 from learnapp.extensions import db
 from learnapp.visits import attendance, booking, listing, programme, rules
@@ -36,7 +37,6 @@ from learnapp.visits.forms import (
 )
 from learnapp.visits.messages import describe
 from learnapp.visits.models import Booking, Visit, VisitSession
-from learnapp.visits.transactions import commit_with_retry
 
 bp = Blueprint("visit_staff", __name__, url_prefix="/office/visits", template_folder="templates")
 STAFF_OR_GUIDE = ("staff", "guide")

@@ -13,11 +13,11 @@ from learnapp.ambassadors.standing import standing_of
 from learnapp.auth.models import User
 from learnapp.certificates import services as certificates
 from learnapp.certificates.models import Achievement
+from learnapp.core.transactions import commit_with_retry
 from learnapp.db import utcnow
 from learnapp.mail.models import OutboxMessage
 from learnapp.visits import attendance, booking
 from learnapp.visits.models import Booking, VisitSession
-from learnapp.visits.transactions import commit_with_retry
 
 
 def _at_once(app, db, works):
