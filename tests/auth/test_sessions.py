@@ -192,3 +192,36 @@ def test_deactivating_an_account_ends_its_sessions(app, client, db, make_user):
     db.session.commit()
     assert client.get("/account").status_code == 302
     assert all(r.ended_at is not None for r in records(db, user))
+
+
+def test_a_signed_in_request_finds_its_session_account_and_roles_in_one_statement(client, db, make_user,
+                                                                                    login):
+    # Every signed-in page pays for this lookup: the record, the account and its roles together.
+    from sqlalchemy import event
+
+    from learnapp.auth.session import load_user
+
+    staff = make_user("staff", roles=("staff", "teacher"))
+    login(staff)
+    with client.session_transaction() as cookie_session:
+        session_id = cookie_session["_user_id"]
+    record = records(db, staff)[0]
+    db.session.expire_all()
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with client.application.test_request_context("/"):
+            assert load_user(session_id.rsplit(":", 1)[0] + ":not-the-key") is None
+            statements.clear()
+            user = load_user(session_id)
+            assert len(statements) == 1, statements
+            assert user is not None and user.id == staff.id
+            assert user.role_names == ["staff", "teacher"]
+            assert user.current_session.id == record.id
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1, statements
