@@ -26,10 +26,15 @@ def best_time(work: Callable[[], object], repeat: int = 3) -> float:
 
 
 def assert_grows_linearly(work: Callable[[object], object], make_input: Callable[[int], object],
-                          size: int) -> None:
+                          size: int, rounds: int = 3) -> None:
+    """A quadratic algorithm misses the bound in every round; a machine busy with other work
+    (another test worker, a compiler) can stall one round, seldom three in a row."""
     small, big = make_input(size), make_input(size * FACTOR)
-    small_time = best_time(lambda: work(small))
-    big_time = best_time(lambda: work(big))
-    assert big_time <= BOUND * max(small_time, FLOOR), (
+    for _ in range(rounds):
+        small_time = best_time(lambda: work(small))
+        big_time = best_time(lambda: work(big))
+        if big_time <= BOUND * max(small_time, FLOOR):
+            return
+    raise AssertionError(
         f"{FACTOR}x the input took {big_time / max(small_time, 1e-9):.1f}x the time "
-        f"({small_time:.3f} s → {big_time:.3f} s): worse than linear")
+        f"({small_time:.3f} s → {big_time:.3f} s) in each of {rounds} rounds: worse than linear")
