@@ -60,6 +60,9 @@ class StaffSection:
 class Registry:
     panels: dict[str, list[Panel]] = field(default_factory=lambda: {slot: [] for slot in SLOTS})
     staff_sections: list[StaffSection] = field(default_factory=list)
+    # Who sees which sections depends on the roles alone, and every signed-in page asks (the
+    # menu's "staff area" link): the answer is worked out once per set of roles.
+    sections_by_roles: dict[frozenset[str], list[StaffSection]] = field(default_factory=dict)
 
 
 def registry(app) -> Registry:
@@ -82,6 +85,7 @@ def add_staff_section(app, endpoint: str, label, *, order: int = 100, descriptio
         raise ValueError(f"staff section {endpoint!r} is registered twice")
     sections.append(StaffSection(endpoint, label, order, description))
     sections.sort(key=lambda section: section.order)
+    registry(app).sections_by_roles.clear()
 
 
 def staff_sections(user=None) -> list[StaffSection]:
@@ -89,7 +93,13 @@ def staff_sections(user=None) -> list[StaffSection]:
     user = current_user if user is None else user
     if not user.is_authenticated:
         return []
-    return [section for section in registry(current_app).staff_sections if section.visible_to(user)]
+    known = registry(current_app)
+    roles = frozenset(user.role_names)
+    visible = known.sections_by_roles.get(roles)
+    if visible is None:
+        visible = [section for section in known.staff_sections if section.visible_to(user)]
+        known.sections_by_roles[roles] = visible
+    return list(visible)
 
 
 @pass_context

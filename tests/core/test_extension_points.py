@@ -109,3 +109,22 @@ def test_registration_mistakes_fail_at_start_up(app):
         add_panel(app, "course-page", "x.html")
     with pytest.raises(ValueError, match="registered twice"):
         add_staff_section(app, "authoring.courses", "Again")
+
+
+def test_the_staff_area_follows_a_role_granted_after_the_sections_were_worked_out(app, client, db,
+                                                                                   make_user, login):
+    # The visible sections are kept per set of roles: a new role is a new set, seen at once.
+    from learnapp.auth import services
+    from learnapp.db import utcnow
+
+    learner = make_user("learner")
+    login(learner)
+    assert 'href="/office/"' not in client.get("/").get_data(as_text=True)
+    services.grant_role(db.session.merge(learner), "guide", actor=None, now=utcnow())
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    if 'href="/login"' in page:  # a new role may ask to sign in again
+        login(learner)
+        page = client.get("/").get_data(as_text=True)
+    assert 'href="/office/"' in page
+    assert office_links(client.get("/office/").get_data(as_text=True)) == ["/office/visits/"]
