@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import aliased
 
 from learnapp.ambassadors import consent
 from learnapp.ambassadors.models import JOINED, LEFT, PAUSED, Level, ManifestoVersion, Membership, Signature
@@ -124,38 +126,86 @@ def last_signature(session, user_id: int) -> Signature | None:
 
 
 def manifesto_state(current: ManifestoVersion | None, signature: Signature | None, now: datetime) -> Manifesto:
-    signed = signature.version.number if signature is not None else None
-    number = current.number if current is not None else None
-    if signed is None:
-        return Manifesto(None, number, None, True)
-    if number is None or signed >= number:
-        return Manifesto(signed, number, None, False)
-    deadline = current.published_at + timedelta(days=current.grace_days)
-    return Manifesto(signed, number, deadline, now >= deadline)
+    return manifesto_of(signature.version.number if signature is not None else None,
+                        current.number if current is not None else None,
+                        current.published_at if current is not None else None,
+                        current.grace_days if current is not None else None, now)
+
+
+@dataclass(frozen=True)
+class SignatureFacts:
+    """The columns of a person's last signature that their standing reads (consent.has_consent
+    reads the same attributes on a ``Signature``)."""
+
+    version_number: int
+    consent_by: str | None
+    parent_name: str | None
+    parent_declaration: str | None
+    consent_by_user_id: int | None
+
+
+@cache
+def _standing_query():
+    """Everything a standing reads, in ONE statement built once per process (the card check
+    asks it on every scan): the membership and its level, the last signature with the number
+    of the version it signed, and the current manifesto version. The person is a bound
+    parameter ``user_id``."""
+    signed, current = aliased(ManifestoVersion), aliased(ManifestoVersion)
+    last_signature_id = (select(Signature.id).join(ManifestoVersion, Signature.version_id == ManifestoVersion.id)
+                         .where(Signature.user_id == Membership.user_id)
+                         .order_by(ManifestoVersion.number.desc()).limit(1)
+                         .correlate(Membership).scalar_subquery())
+    current_number = select(func.max(ManifestoVersion.number)).correlate(None).scalar_subquery()
+    return (select(Membership.status, Membership.joined_at, Membership.level_rank, Membership.level_since,
+                   Level.code, Level.names,
+                   signed.number, Signature.consent_by, Signature.parent_name, Signature.parent_declaration,
+                   Signature.consent_by_user_id,
+                   current.number, current.published_at, current.grace_days)
+            .select_from(Membership)
+            .outerjoin(Level, Level.id == Membership.level_id)
+            .outerjoin(Signature, Signature.id == last_signature_id)
+            .outerjoin(signed, signed.id == Signature.version_id)
+            .outerjoin(current, current.number == current_number)
+            .where(Membership.user_id == bindparam("user_id")))
+
+
+def manifesto_of(signed_number: int | None, current_number: int | None, published_at: datetime | None,
+                 grace_days: int | None, now: datetime) -> Manifesto:
+    """The signature's state from plain values (see :func:`manifesto_state`)."""
+    if signed_number is None:
+        return Manifesto(None, current_number, None, True)
+    if current_number is None or signed_number >= current_number:
+        return Manifesto(signed_number, current_number, None, False)
+    deadline = published_at + timedelta(days=grace_days)
+    return Manifesto(signed_number, current_number, deadline, now >= deadline)
 
 
 def standing_of(session, user, now: datetime) -> Standing | None:
-    """``user``'s standing at ``now``, or ``None`` when they never joined (see the module's doc)."""
-    membership = session.scalars(select(Membership).where(Membership.user_id == user.id)).first()
-    if membership is None:
+    """``user``'s standing at ``now``, or ``None`` when they never joined (see the module's doc).
+    One query (two for a child pupil: the class's consent forms)."""
+    row = session.execute(_standing_query(), {"user_id": user.id}).first()
+    if row is None:
         return None
+    (status, joined_at, level_rank, level_since, level_code, level_names, signed_number, consent_by,
+     parent_name, parent_declaration, consent_by_user_id, current_number, published_at, grace_days) = row
     age_group = user.age_group(now)
-    signature = last_signature(session, user.id)
-    manifesto = manifesto_state(current_manifesto(session), signature, now)
-    if membership.status != JOINED:
-        reason = membership.status
+    signature = None if signed_number is None else SignatureFacts(
+        signed_number, consent_by, parent_name, parent_declaration, consent_by_user_id)
+    manifesto = manifesto_of(signed_number, current_number, published_at, grace_days, now)
+    if status != JOINED:
+        reason = status
     elif manifesto.overdue:
         reason = "manifesto_overdue"
     elif not consent.has_consent(session, user, signature, age_group):
         reason = "consent_missing"
     else:
         reason = None
-    level = membership.level
+    has_level = level_code is not None
     return Standing(
-        user_id=user.id, status=membership.status, active=reason is None, reason=reason,
-        level_code=level.code if level else None, level_rank=membership.level_rank if level else 0,
-        level_label=LocalizedText(level.names if level else {}), age_group=age_group, manifesto=manifesto,
-        joined_at=membership.joined_at, level_since=membership.level_since)
+        user_id=user.id, status=status, active=reason is None, reason=reason,
+        level_code=level_code, level_rank=level_rank if has_level else 0,
+        level_label=LocalizedText(level_names if has_level else {}), age_group=age_group, manifesto=manifesto,
+        joined_at=joined_at, level_since=level_since)
 
 
 @dataclass(frozen=True)

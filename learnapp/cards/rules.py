@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from itsdangerous import BadSignature, Signer
 
@@ -34,8 +35,12 @@ REASONS = ("first", "lost", "photo", "level", "renewal")
 SALT = "learnapp.ambassador-card.qr"
 
 
+@lru_cache(maxsize=4)
 def _signer(secret_key: str) -> Signer:
-    return Signer(secret_key, salt=SALT, digest_method=hashlib.sha256)
+    """The app's signer, its HMAC key derived once per process: a plain ``Signer`` derives it
+    again (a hash of salt and secret) on every sign and every check. Same key, same tokens."""
+    derived = Signer(secret_key, salt=SALT, digest_method=hashlib.sha256).derive_key()
+    return Signer(derived, salt=SALT, key_derivation="none", digest_method=hashlib.sha256)
 
 
 def sign(number: str, secret_key: str) -> str:

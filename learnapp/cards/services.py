@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, inspect, select, update
+from sqlalchemy.orm import joinedload, lazyload
 
 from learnapp.ambassadors.standing import Standing, standing_of
 from learnapp.auth.models import User
@@ -42,13 +43,19 @@ def current_card(user) -> Card | None:
     return db.session.scalar(select(Card).where(Card.active_user_id == user.id))
 
 
+@cache
+def _by_number_query():
+    """A card by number with its photo and holder in the same query (a check reads their name
+    and standing), not their roles; built once per process (``number`` is bound)."""
+    return (select(Card).where(Card.number == bindparam("number", type_=Card.number.type))
+            .options(joinedload(Card.holder).lazyload(User.roles)))
+
+
 def by_number(number: str | None) -> Card | None:
     normalised = rules.normalise_number(number or "")
     if normalised is None:
         return None
-    # The holder in the same query (a check reads their name and standing), not their roles.
-    return db.session.scalar(select(Card).where(Card.number == normalised)
-                             .options(joinedload(Card.holder).lazyload(User.roles)))
+    return db.session.scalars(_by_number_query(), {"number": normalised}).first()
 
 
 def by_token(token: str, secret_key: str) -> Card | None:
@@ -134,15 +141,17 @@ def status_of(card: Card | None, now: datetime) -> CardStatus:
     if card is None:
         return CardStatus(None, "unknown", None)
     holder = card_holder(card)
-    standing = standing_of(db.session, holder, now)
+    standing = standing_of(db.session, holder, now)  # one query (ambassadors/standing.py)
     facts = rules.CardFacts(current=card.current, valid_until=card.valid_until)
     return CardStatus(card, rules.card_refusal(facts, standing_facts(standing), now), standing, holder)
 
 
 def card_holder(card: Card):
-    """The card's holder, without their roles (a check never needs them: one query less)."""
-    from sqlalchemy.orm import lazyload
-
+    """The card's holder, without their roles (a check never needs them: one query less); the
+    one ``by_number`` loaded with the card when there is one."""
+    loaded = inspect(card).dict.get("holder")
+    if loaded is not None:
+        return loaded
     return db.session.get(User, card.user_id, options=[lazyload(User.roles)])
 
 

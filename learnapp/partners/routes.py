@@ -32,18 +32,22 @@ def _partner_or_explain():
     return partner
 
 
+def _blank_check_form() -> CheckForm:
+    return CheckForm(formdata=None)
+
+
 def _check_page(card, *, refusal: str | None = None, typed: str = "", status: int = 200):
     """The answer to a check: valid or not and why, the holder, the offers grantable now."""
-    partner = services.partner_of(current_user)
     now = utcnow()
-    result = services.check(card, partner, now)
+    result = services.check(card, current_user, now)
     reason = refusal or result.status.refusal
     holder = result.status.holder
+    # The "check another card" form is the same for everyone: the template renders it once per
+    # language (cached_fragment) and calls this only then.
     return render_template(
-        "partners/check.html", partner=partner, card=card, result=result, refusal=reason,
-        refusal_text=card_refusal(reason) if reason else None, typed=typed, form=CheckForm(formdata=None),
-        use_form=UseForm(formdata=None, key=services.new_submission_key()), now=now,
-        first_name=(holder.first_name or holder.public_name) if holder else "",
+        "partners/check.html", partner=result.partner, card=card, result=result, refusal=reason,
+        refusal_text=card_refusal(reason) if reason else None, typed=typed, new_check_form=_blank_check_form,
+        now=now, first_name=(holder.first_name or holder.public_name) if holder else "",
         photo=url_for("cards.photo", photo_id=card.photo_id, digest=card.photo.sha256[:16]) if card else None,
         messages=messages, display_number=card_rules.display_number), status
 
@@ -59,15 +63,18 @@ def desk():
 @bp.get("/check")
 @roles_required("partner", "staff")
 def check():
-    form = CheckForm(request.args)
-    if not form.validate():
-        return render_template("partners/desk.html", partner=services.partner_of(current_user), form=form,
-                               recent=[], messages=messages), 400
-    typed = form.number.data.strip()
-    if card_rules.normalise_number(typed) is None:
+    raw = request.args.get("number", "")
+    typed = raw.strip()
+    if len(raw) > 40 or card_rules.normalise_number(typed) is None:
+        # Not a well-formed number: the form says what is wrong (empty, too long), else the rules.
+        form = CheckForm(request.args)
+        if not form.validate():
+            return render_template("partners/desk.html", partner=services.partner_of(current_user), form=form,
+                                   recent=[], messages=messages), 400
         return _check_page(None, refusal="malformed", typed=typed[:40], status=422)
+    # A well-formed number passes the form's checks (present, 40 characters at most): no form to build.
     card = cards.by_number(typed)
-    return _check_page(card, typed=typed[:40], status=200 if card else 404)
+    return _check_page(card, typed=typed, status=200 if card else 404)
 
 
 @bp.get("/scan/<token>")

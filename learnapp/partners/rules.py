@@ -21,6 +21,7 @@ from learnapp.core.age_groups import OFFICE_TIME_ZONE
 
 DAY, WEEK, MONTH, SEASON, UNLIMITED = "day", "week", "month", "season", "unlimited"
 FREQUENCIES = (DAY, WEEK, MONTH, SEASON, UNLIMITED)
+LIMITED = (DAY, WEEK, MONTH, SEASON)  # the frequencies with a period key
 # A season is the partners' agreement year: it starts on this month's first day (January: the
 # calendar year). One constant to move if the office signs its agreements from April instead.
 SEASON_START_MONTH = 1

@@ -9,8 +9,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import String, and_, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from learnapp.auth import services as accounts
@@ -139,6 +140,7 @@ class OfferState:
     offer: Offer
     refusal: str | None  # None: may be granted now
     next_day: date | None = None  # limit reached: the first day it opens again
+    key: str = ""  # the one-tap form's one-time key (a double tap records one use)
 
     @property
     def grantable(self) -> bool:
@@ -149,40 +151,58 @@ class OfferState:
 class Check:
     status: cards.CardStatus
     offers: list[OfferState] = field(default_factory=list)
-
-
-def _used_keys(user_id: int, offers: list[Offer], now: datetime) -> set[tuple[int, str]]:
-    """(offer id, period key) of this period's uses of limited offers by this ambassador."""
-    keys = {(offer.id, rules.period_key(offer.frequency, now)) for offer in offers
-            if offer.frequency != rules.UNLIMITED}
-    if not keys:
-        return set()
-    rows = db.session.execute(select(OfferUse.offer_id, OfferUse.period_key).where(
-        OfferUse.user_id == user_id, OfferUse.offer_id.in_([offer_id for offer_id, _ in keys]),
-        OfferUse.period_key.in_([key for _, key in keys])))
-    return {(offer_id, key) for offer_id, key in rows} & keys
+    partner: Partner | None = None  # the partner checking (None: staff, or the card is not valid)
 
 
 def holder_facts(standing) -> rules.HolderFacts:
     return rules.HolderFacts(level_rank=standing.level_rank, age_group=standing.age_group)
 
 
-def check(card: Card | None, partner: Partner | None, now: datetime) -> Check:
-    """The card's status and, when it is valid, each of ``partner``'s offers: may it be granted?"""
+@cache
+def _desk_query():
+    """The partner an account acts for, its active offers and, for each, whether the card's
+    holder already had it in the offer's current period: ONE statement, built once per process.
+    The period each offer counts in depends on its frequency, so the current key of each
+    frequency is a bound parameter and the join picks the offer's own (``key_day``…); at most
+    one use matches (the unique constraint), unlimited offers never (no key)."""
+    current_key = case(*((Offer.frequency == frequency, bindparam(f"key_{frequency}", type_=String))
+                         for frequency in rules.LIMITED), else_=None)
+    return (select(Partner, Offer, OfferUse.id)
+            .join(PartnerMember, PartnerMember.partner_id == Partner.id)
+            .outerjoin(Offer, and_(Offer.partner_id == Partner.id, Offer.active.is_(True)))
+            .outerjoin(OfferUse, and_(OfferUse.offer_id == Offer.id, OfferUse.user_id == bindparam("holder_id"),
+                                      OfferUse.period_key == current_key))
+            .where(PartnerMember.user_id == bindparam("member_id"))
+            .order_by(Offer.min_level_rank, Offer.id))
+
+
+def desk_offers(member, holder_id: int, now: datetime) -> tuple[Partner | None, list[tuple[Offer, bool]]]:
+    """The partner ``member`` acts for (None: not attached) and its active offers in the order
+    the desk shows them, each with whether ``holder_id`` already had it this period."""
+    params = {f"key_{frequency}": rules.period_key(frequency, now) for frequency in rules.LIMITED}
+    rows = db.session.execute(_desk_query(), {**params, "holder_id": holder_id, "member_id": member.id}).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [(offer, use_id is not None) for _, offer, use_id in rows if offer is not None]
+
+
+def check(card: Card | None, member, now: datetime) -> Check:
+    """The card's status and, when it is valid and ``member`` acts for a partner, each of that
+    partner's offers: may it be granted now? Three queries whatever the number of offers: the
+    card's holder's standing, then the partner, its offers and this period's uses together."""
     status = cards.status_of(card, now)
     result = Check(status)
-    if not status.valid or partner is None:
+    if not status.valid or not getattr(member, "is_authenticated", False):
         return result
-    offers = list(db.session.scalars(select(Offer).where(Offer.partner_id == partner.id, Offer.active.is_(True))
-                                     .order_by(Offer.min_level_rank, Offer.id)))
-    used = _used_keys(card.user_id, offers, now)
+    result.partner, offers = desk_offers(member, card.user_id, now)
     holder = holder_facts(status.standing)
-    for offer in offers:
+    for offer, used in offers:
         refusal = rules.offer_refusal(offer_facts(offer), holder, now)
-        if refusal is None and (offer.id, rules.period_key(offer.frequency, now)) in used:
-            result.offers.append(OfferState(offer, "limit_reached", rules.next_period_starts(offer.frequency, now)))
+        if refusal is None and used:
+            result.offers.append(OfferState(offer, "limit_reached", rules.next_period_starts(offer.frequency, now),
+                                            key=""))
         else:
-            result.offers.append(OfferState(offer, refusal))
+            result.offers.append(OfferState(offer, refusal, key=new_submission_key() if refusal is None else ""))
     return result
 
 
