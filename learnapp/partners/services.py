@@ -136,8 +136,24 @@ def offer_facts(offer: Offer) -> rules.OfferFacts:
 # --- Checking a card at a partner's desk ------------------------------------------------------------
 
 @dataclass(frozen=True)
+class DeskPartner:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class DeskOffer:
+    """An offer as the desk reads it: the columns only (no ORM object to build per offer)."""
+
+    id: int
+    title: str
+    frequency: str
+    facts: rules.OfferFacts
+
+
+@dataclass(frozen=True)
 class OfferState:
-    offer: Offer
+    offer: DeskOffer
     refusal: str | None  # None: may be granted now
     next_day: date | None = None  # limit reached: the first day it opens again
     key: str = ""  # the one-tap form's one-time key (a double tap records one use)
@@ -151,7 +167,7 @@ class OfferState:
 class Check:
     status: cards.CardStatus
     offers: list[OfferState] = field(default_factory=list)
-    partner: Partner | None = None  # the partner checking (None: staff, or the card is not valid)
+    partner: DeskPartner | None = None  # the partner checking (None: staff, or the card is not valid)
 
 
 def holder_facts(standing) -> rules.HolderFacts:
@@ -167,7 +183,8 @@ def _desk_query():
     one use matches (the unique constraint), unlimited offers never (no key)."""
     current_key = case(*((Offer.frequency == frequency, bindparam(f"key_{frequency}", type_=String))
                          for frequency in rules.LIMITED), else_=None)
-    return (select(Partner, Offer, OfferUse.id)
+    return (select(Partner.id, Partner.name, Partner.active, Offer.id, Offer.title, Offer.frequency,
+                   Offer.min_level_rank, Offer.age_groups, Offer.valid_from, Offer.valid_until, OfferUse.id)
             .join(PartnerMember, PartnerMember.partner_id == Partner.id)
             .outerjoin(Offer, and_(Offer.partner_id == Partner.id, Offer.active.is_(True)))
             .outerjoin(OfferUse, and_(OfferUse.offer_id == Offer.id, OfferUse.user_id == bindparam("holder_id"),
@@ -176,20 +193,29 @@ def _desk_query():
             .order_by(Offer.min_level_rank, Offer.id))
 
 
-def desk_offers(member, holder_id: int, now: datetime) -> tuple[Partner | None, list[tuple[Offer, bool]]]:
+def desk_offers(member, holder_id: int, now: datetime) -> tuple[DeskPartner | None, list[tuple[DeskOffer, bool]]]:
     """The partner ``member`` acts for (None: not attached) and its active offers in the order
     the desk shows them, each with whether ``holder_id`` already had it this period."""
     params = {f"key_{frequency}": rules.period_key(frequency, now) for frequency in rules.LIMITED}
     rows = db.session.execute(_desk_query(), {**params, "holder_id": holder_id, "member_id": member.id}).all()
     if not rows:
         return None, []
-    return rows[0][0], [(offer, use_id is not None) for _, offer, use_id in rows if offer is not None]
+    partner_id, partner_name, partner_active = rows[0][:3]
+    offers = []
+    for *_, offer_id, title, frequency, min_rank, age_groups, valid_from, valid_until, use_id in rows:
+        if offer_id is None:  # a partner without active offers: its one row, no offer
+            continue
+        facts = rules.OfferFacts(active=partner_active, min_level_rank=min_rank, age_groups=tuple(age_groups or ()),
+                                 valid_from=valid_from, valid_until=valid_until)
+        offers.append((DeskOffer(offer_id, title, frequency, facts), use_id is not None))
+    return DeskPartner(partner_id, partner_name), offers
 
 
 def check(card: Card | None, member, now: datetime) -> Check:
     """The card's status and, when it is valid and ``member`` acts for a partner, each of that
-    partner's offers: may it be granted now? Three queries whatever the number of offers: the
-    card's holder's standing, then the partner, its offers and this period's uses together."""
+    partner's offers: may it be granted now? Two queries whatever the number of offers (three
+    with the card's, ``cards.by_number``): the holder's standing, then the partner, its offers
+    and this period's uses together."""
     status = cards.status_of(card, now)
     result = Check(status)
     if not status.valid or not getattr(member, "is_authenticated", False):
@@ -197,7 +223,7 @@ def check(card: Card | None, member, now: datetime) -> Check:
     result.partner, offers = desk_offers(member, card.user_id, now)
     holder = holder_facts(status.standing)
     for offer, used in offers:
-        refusal = rules.offer_refusal(offer_facts(offer), holder, now)
+        refusal = rules.offer_refusal(offer.facts, holder, now)
         if refusal is None and used:
             result.offers.append(OfferState(offer, "limit_reached", rules.next_period_starts(offer.frequency, now),
                                             key=""))
