@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from learnapp.ambassadors.models import Membership
 from learnapp.cards import rules as card_rules
 from learnapp.cards import services as cards
 from learnapp.db import utcnow
-from learnapp.partners import services
+from learnapp.partners import rules, services
 from learnapp.partners.models import Offer, OfferUse, Partner, PartnerMember
 from tests.partners.conftest import CONFIRMED_ONLY, DAILY, UNLIMITED
 
@@ -238,3 +239,92 @@ def test_the_home_page_lists_the_advantages_by_level(client, make_partner, level
     assert "Les avantages des ambassadeurs chez nos partenaires" in html
     assert "Tout ambassadeur" in html and "Niveau 2 et plus" in html and "Ambassadeur confirmé" in html
     assert "Entrée gratuite" in html and "Visite des réserves" in html and "Boutique fermée" not in html
+
+
+def _statements_of(client, db, url: str):
+    seen: list[str] = []
+
+    def counter(*args):
+        seen.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counter)
+    return response, seen
+
+
+@pytest.mark.parametrize("offers", [1, 7])
+def test_the_check_reads_three_queries_whatever_the_number_of_offers(
+        client, login, make_ambassador, make_card, make_partner, db, offers):
+    """The card with its holder and photo, the holder's standing, then the partner with its
+    offers and this period's uses: three queries above what any signed-in page costs (measured
+    on a forged QR, which is refused before the database is read), 1 offer or 7."""
+    card = make_card(make_ambassador(2))
+    kinds = ["day", "week", "month", "season", "unlimited"]
+    made = [services.OfferFields(title=f"Offre {n}", frequency=kinds[n % len(kinds)]) for n in range(offers)]
+    _partner, cashier, created = make_partner(offers=made)
+    login(cashier)
+    url = f"/partners/check?number={card.number}"
+    html = client.get(url).get_data(as_text=True)  # the first request after signing in may touch the session
+    client.post(f"/partners/cards/{card.number}/offers/{created[0].id}/use", data={"key": key_of(html)})
+    forged = card_rules.sign(card_rules.new_number(), "not-the-office-key")
+    response, signed_in = _statements_of(client, db, f"/partners/scan/{forged}")
+    assert response.status_code == 404
+    response, check = _statements_of(client, db, url)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.count("Accorder :") == offers - 1  # the first one was used
+    assert len(check) - len(signed_in) == 3, check
+    token = card_rules.sign(card.number, current_app.config["SECRET_KEY"])
+    response, scan = _statements_of(client, db, f"/partners/scan/{token}")
+    assert "Carte valable" in response.get_data(as_text=True) and len(scan) == len(check)
+
+
+def test_a_use_disables_its_offer_until_its_own_period_ends(
+        client, login, make_ambassador, make_card, make_partner, db, now):
+    """Each frequency counts in its own period (the check reads them all in one query): a use
+    greys its offer at once; a use from last week does not count this week."""
+    lea = make_ambassador(1)
+    card = make_card(lea)
+    titles = {"day": "Café", "week": "Atelier", "month": "Visite", "season": "Abonnement", "unlimited": "Boutique"}
+    _partner, cashier, offers = make_partner(
+        offers=[services.OfferFields(title=title, frequency=frequency) for frequency, title in titles.items()])
+    weekly = offers[1]
+    last_week = utcnow() - timedelta(days=7)
+    db.session.add(OfferUse(offer_id=weekly.id, partner_id=weekly.partner_id, card_id=card.id, user_id=lea.id,
+                            used_at=last_week, month="2000-01", period_key=rules.period_key("week", last_week)))
+    db.session.commit()
+    login(cashier)
+    url = f"/partners/check?number={card.number}"
+    html = client.get(url).get_data(as_text=True)
+    assert all(f"Accorder : {title}" in html for title in titles.values())
+    for offer in offers:
+        html = client.get(url).get_data(as_text=True)
+        response = client.post(f"/partners/cards/{card.number}/offers/{offer.id}/use",
+                               data={"key": key_for(html, offer.id)})
+        assert response.status_code == 303
+        html = client.get(url).get_data(as_text=True)
+        if offer.frequency == "unlimited":
+            assert f"Accorder : {offer.title}" in html
+        else:
+            assert f"Accorder : {offer.title}" not in html
+    assert html.count("Déjà accordée pour cette période") == 4
+
+
+def key_for(html: str, offer_id: int) -> str:
+    """The one-time key of the grant form of ``offer_id``."""
+    form = re.search(rf'/offers/{offer_id}/use">(.*?)</form>', html, re.S).group(1)
+    return re.search(r'name="key" value="([0-9a-f]{32})"', form).group(1)
+
+
+def test_each_grant_form_has_its_own_one_time_key(client, login, make_ambassador, make_card, make_partner, db):
+    """Two offers granted from the same page are two uses; the same form sent twice is one."""
+    card = make_card(make_ambassador(1))
+    _partner, cashier, (daily, shop) = make_partner(offers=[DAILY, UNLIMITED])
+    login(cashier)
+    html = client.get("/partners/check", query_string={"number": card.number}).get_data(as_text=True)
+    assert key_for(html, daily.id) != key_for(html, shop.id)
+    for offer in (daily, shop, shop):
+        client.post(f"/partners/cards/{card.number}/offers/{offer.id}/use", data={"key": key_for(html, offer.id)})
+    assert uses() == 2

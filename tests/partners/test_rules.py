@@ -99,3 +99,16 @@ def test_a_card_is_refused_replaced_expired_or_while_its_holder_is_away():
     assert cards.card_refusal(cards.CardFacts(True, valid_until), None, NOW) == "not_ambassador"
     for reason in ("paused", "left", "manifesto_overdue", "consent_missing"):
         assert cards.card_refusal(cards.CardFacts(True, valid_until), cards.StandingFacts(False, reason), NOW) == reason
+
+
+def test_tokens_printed_before_the_signer_was_kept_still_verify():
+    """The signer's key is derived once per process now; a QR printed with a plain itsdangerous
+    Signer (how every card so far was signed) must still open the check, and the reverse."""
+    import hashlib
+
+    from itsdangerous import Signer
+
+    number = cards.new_number()
+    printed = Signer(SECRET, salt=cards.SALT, digest_method=hashlib.sha256).sign(number).decode("ascii")
+    assert cards.unsign(printed, SECRET) == number
+    assert cards.sign(number, SECRET) == printed
