@@ -11,8 +11,9 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Integer, String, bindparam, case, cast, exists, func, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from learnapp.auth.models import User
@@ -21,7 +22,8 @@ from learnapp.courses.models import Course, Lesson, LessonProgress, LessonVersio
 from learnapp.extensions import db
 from learnapp.quizzes.models import QuizAttempt, QuizTier
 from learnapp.schools import rules, teaching
-from learnapp.schools.models import Assignment, Pupil, SchoolClass
+from learnapp.schools.errors import SchoolError
+from learnapp.schools.models import Assignment, ClassTeacher, Pupil, SchoolClass
 
 
 @dataclass(frozen=True)
@@ -123,29 +125,74 @@ def grid(school_class: SchoolClass, *, sort: str = "name", descending: bool = Fa
     return Grid(columns, _sorted(list(rows.values()), columns, sort, descending))
 
 
-def version(school_class: SchoolClass) -> tuple:
-    """What the grid shows, summed up in one query: the page keeps its rendered table per process
-    under this key (core.templating.cached_fragment), so a teacher reloading an unchanged grid
-    costs this query, not the grid's six and the table's rendering. Any new or moved pupil, lesson
-    read, attempt submitted or assignment changed gives a new key."""
-    in_class = select(Pupil.user_id).where(Pupil.class_id == school_class.id, Pupil.removed_at.is_(None))
-    of_pupils = (Pupil.class_id == school_class.id, Pupil.removed_at.is_(None))
-    of_lessons = (LessonProgress.user_id.in_(in_class),)
-    of_attempts = (QuizAttempt.user_id.in_(in_class), QuizAttempt.status == "submitted")
-    of_given = (Assignment.class_id == school_class.id,)
-    parts = [
-        select(func.count(Pupil.id)).where(*of_pupils), select(func.max(Pupil.id)).where(*of_pupils),
-        select(func.max(Pupil.card_printed_at)).where(*of_pupils),
-        select(func.count(LessonProgress.id)).where(*of_lessons),
-        select(func.count(LessonProgress.completed_at)).where(*of_lessons),
-        select(func.max(LessonProgress.last_seen_at)).where(*of_lessons),
-        select(func.count(QuizAttempt.id)).where(*of_attempts),
-        select(func.max(QuizAttempt.submitted_at)).where(*of_attempts),
-        select(func.count(Assignment.id)).where(*of_given), select(func.max(Assignment.id)).where(*of_given),
-        select(func.sum(Assignment.tiers)).where(*of_given),
+def _fingerprint(*values):
+    """Several aggregates of one table as one text value (one scan instead of one per value)."""
+    text = None
+    for value in values:
+        part = func.coalesce(cast(value, String), "")
+        text = part if text is None else text + ":" + part
+    return text
+
+
+def _version_columns(class_id):
+    """What the grid shows, summed up per table (four scalar subqueries): any pupil added,
+    imported, moved in or out or removed, any lesson opened or completed, any attempt graded,
+    any course given, taken back, re-tiered or edited changes at least one of them.
+
+    - pupils: their number, and the sum and the sum of squares of their ids, so a set of pupils
+      can only be replaced by the very same set (each action adds or takes pupils away, which
+      changes the number; two opposite moves would also have to match both sums);
+    - lesson progress: rows (a lesson opened) and completed rows (a lesson done) only grow;
+    - attempts: graded attempts only grow, and one is scored in the transaction that submits it;
+    - assignments: their ids, tiers and the courses' last edit (titles, lessons added).
+    """
+    of_pupils = (Pupil.class_id == class_id, Pupil.removed_at.is_(None))
+    in_class = select(Pupil.user_id).where(*of_pupils)
+    return [
+        select(_fingerprint(func.count(), func.sum(Pupil.id), func.sum(Pupil.id * Pupil.id)))
+        .where(*of_pupils).scalar_subquery(),
+        select(_fingerprint(func.count(), func.count(LessonProgress.completed_at)))
+        .where(LessonProgress.user_id.in_(in_class)).scalar_subquery(),
+        select(func.count()).where(QuizAttempt.user_id.in_(in_class), QuizAttempt.status == "submitted")
+        .scalar_subquery(),
+        select(_fingerprint(func.count(), func.sum(Assignment.id), func.sum(Assignment.tiers),
+                            func.max(Course.updated_at)))
+        .join(Course, Course.id == Assignment.course_id).where(Assignment.class_id == class_id)
+        .scalar_subquery(),
     ]
-    row = db.session.execute(select(*[part.scalar_subquery() for part in parts])).one()
-    return tuple(str(value) for value in row)
+
+
+@cache
+def _class_with_version(any_class: bool):
+    """The grid page's one query: the class, the teacher's right to it and the grid's version.
+    Built once per process (building it cost more than running it); the class and the teacher
+    are bound parameters."""
+    class_id = bindparam("class_id", type_=Integer)
+    query = select(SchoolClass, *_version_columns(class_id)).where(SchoolClass.id == class_id)
+    if not any_class:
+        query = query.where(exists().where(ClassTeacher.class_id == SchoolClass.id,
+                                           ClassTeacher.user_id == bindparam("user_id", type_=Integer)))
+    return query
+
+
+def class_with_version(user: User, class_id: int) -> tuple[SchoolClass, tuple]:
+    """The class if ``user`` teaches it (an administrator reaches any; else SchoolError
+    "no_class", as directory.class_for_teacher) and the grid's data version, in one query.
+
+    The page keeps its rendered table per process under this version
+    (core.templating.cached_fragment), so a teacher reloading an unchanged grid costs this one
+    query, not the grid's six and the table's rendering."""
+    row = db.session.execute(_class_with_version(user.has_role("admin")),
+                             {"class_id": class_id, "user_id": user.id}).first()
+    if row is None:
+        raise SchoolError("no_class")
+    school_class, *version = row
+    return school_class, tuple(version)
+
+
+def version(school_class: SchoolClass) -> tuple:
+    """The grid's data version alone (see class_with_version)."""
+    return tuple(db.session.execute(select(*_version_columns(school_class.id))).one())
 
 
 _RANK = {rules.NOT_STARTED: 0, rules.STARTED: 1, rules.FAILED: 2, rules.DONE: 3, rules.PASSED: 3}

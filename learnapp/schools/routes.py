@@ -306,12 +306,15 @@ def _sort_args():
 @bp.get("/classes/<int:class_id>/progress")
 @teacher
 def progress_grid(class_id: int):
-    school_class = _class(class_id)
+    try:  # the class, the teacher's right to it and the grid's data version: one query
+        school_class, version = progress.class_with_version(current_user, class_id)
+    except SchoolError as error:
+        _refuse(error)
     sort, descending = _sort_args()
-    # The table is rendered once per data version (progress.version) and kept per process.
+    # The table is rendered once per data version and kept per process.
     return render_template(
         "schools/progress.html", school_class=school_class, sort=sort, descending=descending,
-        labels=_status_labels(), version=progress.version(school_class), locale=str(get_locale()),
+        labels=_status_labels(), version=version, locale=str(get_locale()),
         load_grid=lambda: progress.grid(school_class, sort=sort, descending=descending))
 
 
