@@ -135,29 +135,30 @@ def _fingerprint(*values):
 
 
 def _version_columns(class_id):
-    """What the grid shows, summed up per table (four scalar subqueries): any pupil added,
-    imported, moved in or out or removed, any lesson opened or completed, any attempt graded,
-    any course given, taken back, re-tiered or edited changes at least one of them.
+    """What the grid shows, summed up per table (four scalar subqueries, one scan each): any
+    pupil added, imported, moved in or out or removed, any lesson opened or completed, any attempt
+    graded, any course given, taken back, re-tiered, re-dated or edited changes at least one.
 
-    - pupils: their number, and the sum and the sum of squares of their ids, so a set of pupils
-      can only be replaced by the very same set (each action adds or takes pupils away, which
-      changes the number; two opposite moves would also have to match both sums);
+    - pupils: their ids, listed (rows are never deleted, only marked removed or moved);
     - lesson progress: rows (a lesson opened) and completed rows (a lesson done) only grow;
     - attempts: graded attempts only grow, and one is scored in the transaction that submits it;
-    - assignments: their ids, tiers and the courses' last edit (titles, lessons added).
+    - assignments: course, tiers and due date of each (the due dates order the columns), and the
+      courses' last edit (titles, lessons added).
     """
     of_pupils = (Pupil.class_id == class_id, Pupil.removed_at.is_(None))
     in_class = select(Pupil.user_id).where(*of_pupils)
+    given = (cast(Assignment.course_id, String) + "." + cast(Assignment.tiers, String) + "."
+             + func.coalesce(cast(Assignment.due_on, String), ""))
     return [
-        select(_fingerprint(func.count(), func.sum(Pupil.id), func.sum(Pupil.id * Pupil.id)))
+        select(_fingerprint(func.count(), func.aggregate_strings(cast(Pupil.id, String), ",")))
         .where(*of_pupils).scalar_subquery(),
         select(_fingerprint(func.count(), func.count(LessonProgress.completed_at)))
         .where(LessonProgress.user_id.in_(in_class)).scalar_subquery(),
         select(func.count()).where(QuizAttempt.user_id.in_(in_class), QuizAttempt.status == "submitted")
         .scalar_subquery(),
-        select(_fingerprint(func.count(), func.sum(Assignment.id), func.sum(Assignment.tiers),
-                            func.max(Course.updated_at)))
-        .join(Course, Course.id == Assignment.course_id).where(Assignment.class_id == class_id)
+        select(_fingerprint(func.aggregate_strings(given, ","), func.max(Course.updated_at)))
+        .select_from(Assignment).join(Course, Course.id == Assignment.course_id)
+        .where(Assignment.class_id == class_id)
         .scalar_subquery(),
     ]
 
