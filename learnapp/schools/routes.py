@@ -311,10 +311,11 @@ def progress_grid(class_id: int):
     except SchoolError as error:
         _refuse(error)
     sort, descending = _sort_args()
-    # The table is rendered once per data version and kept per process.
+    # The table is rendered once per data version and kept per process: what only the table
+    # reads (the grid, its labels) is computed when it is rendered.
     return render_template(
         "schools/progress.html", school_class=school_class, sort=sort, descending=descending,
-        labels=_status_labels(), version=version, locale=str(get_locale()),
+        status_labels=_status_labels, version=version, locale=str(get_locale()),
         load_grid=lambda: progress.grid(school_class, sort=sort, descending=descending))
 
 
