@@ -169,7 +169,8 @@ def _class_with_version(any_class: bool):
     Built once per process (building it cost more than running it); the class and the teacher
     are bound parameters."""
     class_id = bindparam("class_id", type_=Integer)
-    query = select(SchoolClass, *_version_columns(class_id)).where(SchoolClass.id == class_id)
+    query = (select(SchoolClass, *_version_columns(class_id)).where(SchoolClass.id == class_id)
+             .options(lazyload(SchoolClass.school)))  # the page does not show the school
     if not any_class:
         query = query.where(exists().where(ClassTeacher.class_id == SchoolClass.id,
                                            ClassTeacher.user_id == bindparam("user_id", type_=Integer)))
