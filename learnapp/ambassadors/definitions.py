@@ -7,8 +7,9 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from learnapp.ambassadors.loader import source_hash
 from learnapp.ambassadors.models import Level, LevelScheme, ManifestoVersion
+from learnapp.core import content_files
+from learnapp.core.content_files import source_hash
 from learnapp.core.messages import N_, translate
 from learnapp.extensions import db
 
@@ -46,22 +47,10 @@ def _import_levels(found, now: datetime) -> list[str]:
         lines.append(translate(N_("Ambassadeurs : points du palmarès modifiés (version %(version)s)."),
                                {"version": scheme.version}))
     existing = {level.code: level for level in db.session.scalars(select(Level))}
-    added = changed = 0
-    for spec in found.levels:
-        digest = source_hash(spec)
-        level = existing.pop(spec["code"], None)
-        if level is None:
-            db.session.add(Level(**spec, source_hash=digest, version=1, created_at=now))
-            added += 1
-        elif level.source_hash != digest or level.retired:
-            for name, value in spec.items():
-                setattr(level, name, value)
-            level.source_hash, level.version, level.retired = digest, level.version + 1, False
-            changed += 1
-    for level in existing.values():  # gone from the file: kept for the history pointing at it
-        if not level.retired:
-            level.retired = True
-            changed += 1
+    # A level gone from the file is retired: kept for the history pointing at it.
+    added, changed = content_files.version_entries(
+        found.levels, existing, key_field="code",
+        create=lambda spec, digest: db.session.add(Level(**spec, source_hash=digest, version=1, created_at=now)))
     db.session.flush()
     if added or changed:
         lines.append(translate(N_("Niveaux d'ambassadeur : %(added)s ajouté(s), %(changed)s modifié(s)."),

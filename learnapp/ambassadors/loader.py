@@ -10,16 +10,14 @@ version staff wrote in the browser is never undone by loading the files again.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from learnapp.ambassadors import rules
 from learnapp.core import age_groups, content_files
+from learnapp.core.content_files import line_of
 from learnapp.core.problems import N_, Messages, Problem
-from learnapp.quizzes.loader import line_of, read_yaml
 
 LEVELS_FILE = "levels.yml"
 MANIFESTO_FILE = "manifesto.md"
@@ -57,18 +55,8 @@ class Definitions:
     manifesto: str | None = None
 
 
-def source_hash(value) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def folder_for(path: Path | None, root: Path) -> Path | None:
-    if path is None:
-        return root if (root / LEVELS_FILE).is_file() or (root / MANIFESTO_FILE).is_file() else None
-    for candidate in (path, path / "certificates"):
-        if (candidate / LEVELS_FILE).is_file() or (candidate / MANIFESTO_FILE).is_file():
-            return candidate
-    return None
+    return content_files.definitions_folder(path, root, (LEVELS_FILE, MANIFESTO_FILE))
 
 
 def _is_count(value) -> bool:
@@ -102,11 +90,8 @@ def _requires(raw, file, line, problems, achievement_keys) -> dict | None:
 
 
 def _read_levels(file: Path, found: Definitions, achievement_keys) -> None:
-    data = read_yaml(file, found.problems)
+    data = content_files.read_mapping(file, found.problems, MESSAGES)
     if data is None:
-        return
-    if not isinstance(data, dict):
-        found.problems.append(MESSAGES.problem("not_mapping", file=file, line=1))
         return
     points = data.get("points", found.points)
     if not isinstance(points, dict) or set(points) - {"certificate", "visit"} or not all(
@@ -118,19 +103,16 @@ def _read_levels(file: Path, found: Definitions, achievement_keys) -> None:
     if not isinstance(items, list) or not items:
         found.problems.append(MESSAGES.problem("no_levels", file=file, line=line_of(data, ("levels",)) or 1))
         return
-    codes: set[str] = set()
     ranks: set[tuple[str, int]] = set()
-    for index, raw in enumerate(items):
-        line = line_of(data, ("levels", index))
-        if not isinstance(raw, dict):
-            found.problems.append(MESSAGES.problem("not_mapping", file=file, line=line))
-            continue
-        problems: list[Problem] = []
+
+    def code_of(raw, line, problems) -> str | None:
         code = raw.get("code")
         if not isinstance(code, str) or not CODE_PATTERN.match(code):
             problems.append(MESSAGES.problem("bad_code", file=file, line=line_of(raw, ("code",)) or line))
-        elif code in codes:
-            problems.append(MESSAGES.problem("duplicate_code", {"code": code}, file=file, line=line_of(raw, ("code",))))
+            return None
+        return code
+
+    def level(raw, line, problems) -> dict | None:
         group = raw.get("age_group")
         if not age_groups.is_group(group):
             problems.append(MESSAGES.problem("bad_age_group", file=file, line=line_of(raw, ("age_group",)) or line))
@@ -147,13 +129,14 @@ def _read_levels(file: Path, found: Definitions, achievement_keys) -> None:
                                              line=line_of(raw, ("name",)) or line))
         requires = _requires(raw.get("requires"), file, line_of(raw, ("requires",)) or line, problems,
                              achievement_keys)
-        found.problems += problems
         if problems:
-            continue
-        codes.add(code)
+            return None
         ranks.add((group, rank))
-        found.levels.append({"code": code, "age_group": group, "rank": rank,
-                             "names": {lang: names[lang].strip() for lang in LANGUAGES}, "requires": requires})
+        return {"code": raw["code"], "age_group": group, "rank": rank,
+                "names": {lang: names[lang].strip() for lang in LANGUAGES}, "requires": requires}
+
+    found.levels += content_files.read_entries(data, "levels", file, found.problems, MESSAGES, key_field="code",
+                                               key=code_of, read=level)
 
 
 def _read_manifesto(file: Path, found: Definitions) -> None:

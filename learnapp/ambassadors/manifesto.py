@@ -15,11 +15,11 @@ from sqlalchemy.exc import IntegrityError
 
 from learnapp.ambassadors import consent, definitions
 from learnapp.ambassadors.errors import AmbassadorError
-from learnapp.ambassadors.loader import source_hash
 from learnapp.ambassadors.models import JOINED, LEFT, ManifestoVersion, Membership, Signature
 from learnapp.ambassadors.standing import current_manifesto
 from learnapp.auth.models import AuditEntry, User
 from learnapp.core import markdown
+from learnapp.core.content_files import source_hash
 from learnapp.extensions import db
 
 MAX_LENGTH = 20_000

@@ -10,15 +10,13 @@ credential).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from learnapp.core import content_files
+from learnapp.core.content_files import line_of, read_yaml
 from learnapp.core.problems import N_, Messages, Problem
-from learnapp.quizzes.loader import line_of, read_yaml
 
 ISSUER_FILE = "issuer.yml"
 ACHIEVEMENTS_FILE = "achievements.yml"
@@ -59,16 +57,9 @@ class Definitions:
 
 def folder_for(path: Path | None, root: Path) -> Path | None:
     """The definitions folder: ``PATH/certificates`` or PATH itself when it holds issuer.yml."""
-    if path is None:
+    if path is None:  # the repository's own folder: a missing file there is a problem to report
         return root if root.is_dir() else None
-    for candidate in (path, path / "certificates"):
-        if (candidate / ISSUER_FILE).is_file() or (candidate / ACHIEVEMENTS_FILE).is_file():
-            return candidate
-    return None
-
-
-def source_hash(spec: dict) -> str:
-    return hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return content_files.definitions_folder(path, root, (ISSUER_FILE, ACHIEVEMENTS_FILE))
 
 
 def _text(data, key, file, problems, field_name=None) -> str | None:
@@ -113,11 +104,8 @@ def _image(data, file: Path, problems: list, found: Definitions) -> dict | None:
 
 
 def _read_issuer(file: Path, found: Definitions) -> None:
-    data = read_yaml(file, found.problems)
+    data = content_files.read_mapping(file, found.problems, MESSAGES)
     if data is None:
-        return
-    if not isinstance(data, dict):
-        found.problems.append(MESSAGES.problem("not_mapping", file=file, line=1))
         return
     problems: list[Problem] = []
     name = _text(data, "name", file, problems)
@@ -143,19 +131,16 @@ def _read_achievements(file: Path, found: Definitions) -> None:
     if not isinstance(items, list) or not items:
         found.problems.append(MESSAGES.problem("no_achievements", file=file, line=getattr(data, "line", 1) or 1))
         return
-    keys: set[str] = set()
     tiers: set[tuple[str, int]] = set()
-    for index, raw in enumerate(items):
-        line = line_of(data, ("achievements", index))
-        if not isinstance(raw, dict):
-            found.problems.append(MESSAGES.problem("not_mapping", file=file, line=line))
-            continue
-        problems: list[Problem] = []
+
+    def key_of(raw, line, problems) -> str | None:
         key = _text(raw, "key", file, problems)
         if key and not KEY_PATTERN.match(key):
             problems.append(MESSAGES.problem("bad_key", file=file, line=line_of(raw, ("key",))))
-        elif key in keys:
-            problems.append(MESSAGES.problem("duplicate_key", {"key": key}, file=file, line=line_of(raw, ("key",))))
+            return None
+        return key
+
+    def achievement(raw, line, problems) -> dict | None:
         course = _text(raw, "course", file, problems)
         tier = raw.get("tier")
         if isinstance(tier, bool) or not isinstance(tier, int) or tier < 1:
@@ -170,14 +155,14 @@ def _read_achievements(file: Path, found: Definitions) -> None:
         image = _image(raw, file, problems, found)
         if months is not None and (isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 600):
             problems.append(MESSAGES.problem("bad_validity", file=file, line=line_of(raw, ("valid_months",))))
-        found.problems += problems
         if problems:
-            continue
-        keys.add(key)
+            return None
         tiers.add((course, tier))
-        found.achievements.append({"key": key, "course_slug": course, "tier_number": tier, "names": names,
-                                   "descriptions": descriptions, "criteria": criteria, "valid_months": months,
-                                   "image": image})
+        return {"key": raw["key"].strip(), "course_slug": course, "tier_number": tier, "names": names,
+                "descriptions": descriptions, "criteria": criteria, "valid_months": months, "image": image}
+
+    found.achievements += content_files.read_entries(data, "achievements", file, found.problems, MESSAGES,
+                                                     key_field="key", key=key_of, read=achievement)
 
 
 def read_definitions(folder: Path) -> Definitions:

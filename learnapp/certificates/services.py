@@ -21,6 +21,8 @@ from learnapp.auth import rules as auth_rules
 from learnapp.auth.models import AuditEntry, User
 from learnapp.certificates import keys, rules, verification
 from learnapp.certificates.models import Achievement, Certificate, Issuer
+from learnapp.core import content_files
+from learnapp.core.content_files import source_hash
 from learnapp.core.messages import N_, translate
 from learnapp.core.signals import certificate_issued, certificate_revoked
 from learnapp.extensions import db
@@ -60,7 +62,6 @@ class CertificateError(Exception):
 def import_definitions(found, now: datetime) -> list[str]:
     """Write the checked definitions (flush only); summary lines in French."""
     lines = []
-    from learnapp.certificates.loader import source_hash
     from learnapp.media.services import store_image
 
     for image in found.images.values():  # content-addressed: the same file twice is one asset
@@ -79,23 +80,14 @@ def import_definitions(found, now: datetime) -> list[str]:
                                {"version": issuer.version}))
 
     existing = {a.key: a for a in db.session.scalars(select(Achievement))}
-    added = changed = 0
-    for spec in found.achievements:
-        digest = source_hash(spec)
-        achievement = existing.pop(spec["key"], None)
-        if achievement is None:
-            db.session.add(Achievement(**spec, source_hash=digest, version=1, created_at=now))
-            added += 1
-        elif achievement.source_hash != digest or achievement.retired:
-            for name, value in spec.items():
-                setattr(achievement, name, value)
-            achievement.source_hash, achievement.version, achievement.retired = digest, achievement.version + 1, False
-            changed += 1
-    for achievement in existing.values():  # gone from the files: kept for issued certificates
-        if not achievement.retired:
-            achievement.retired = True
-            achievement.course_slug = f"retired:{achievement.id}:{achievement.course_slug}"[:80]
-            changed += 1
+
+    def retire(achievement: Achievement) -> None:  # gone from the files: kept for issued certificates
+        achievement.course_slug = f"retired:{achievement.id}:{achievement.course_slug}"[:80]
+
+    added, changed = content_files.version_entries(
+        found.achievements, existing, key_field="key", retire=retire,
+        create=lambda spec, digest: db.session.add(Achievement(**spec, source_hash=digest, version=1,
+                                                                created_at=now)))
     db.session.flush()
     if added or changed:
         lines.append(translate(N_("Certificats : %(added)s ajouté(s), %(changed)s modifié(s)."),

@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from learnapp.core import age_groups, content_files, content_packs, markdown
+from learnapp.core.content_files import LineDict, LineList, line_of, read_yaml  # YAML with line numbers
 from learnapp.core.messages import translate
 from learnapp.core.problems import N_, Messages, Problem
 from learnapp.quizzes import types
@@ -89,96 +88,6 @@ def bank_problem(path: Path | None, line: int | None, code: str, params: Mapping
 
 # The former name, kept until quizzes/services.py calls ``bank_problem``.
 BankProblem = bank_problem
-
-
-# --- YAML with line numbers ------------------------------------------------------------------
-
-
-class LineDict(dict):
-    """A mapping read from YAML, remembering the line (from 1) of itself and of each key."""
-
-    line: int = 0
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.lines: dict[Any, int] = {}
-        self.value_lines: dict[Any, int] = {}  # line where a value's text starts
-        self.duplicates: list[tuple[Any, int]] = []
-
-
-class LineList(list):
-    line: int = 0
-
-    def __init__(self, *args):
-        super().__init__(*args)
-        self.lines: list[int] = []
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode):
-    data = LineDict()
-    data.line = node.start_mark.line + 1
-    yield data
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str | int | float | bool):
-            key = str(key)
-        line = key_node.start_mark.line + 1
-        if key in data:
-            data.duplicates.append((key, line))
-        data[key] = loader.construct_object(value_node, deep=True)
-        data.lines[key] = line
-        block = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">")
-        data.value_lines[key] = value_node.start_mark.line + 1 + (1 if block else 0)
-
-
-def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode):
-    data = LineList()
-    data.line = node.start_mark.line + 1
-    yield data
-    for item in node.value:
-        data.append(loader.construct_object(item, deep=True))
-        data.lines.append(item.start_mark.line + 1)
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-
-
-def read_yaml(path: Path, problems: list[Problem]) -> Any:
-    """The file's data (LineDict / LineList inside), or ``None`` after reporting a problem."""
-    text = content_files.read_text(path)
-    if isinstance(text, Problem):
-        problems.append(text)
-        return None
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.YAMLError as error:
-        problems.append(MESSAGES.reword(content_files.yaml_problem(error, path)))
-        return None
-
-
-def line_of(data: Any, path: tuple) -> int | None:
-    """The line of the deepest part of ``data`` that ``path`` (keys and indexes) reaches."""
-    line = getattr(data, "line", None) or None
-    node = data
-    for step in path:
-        if isinstance(node, LineDict) and step in node:
-            line = node.lines.get(step, line)
-            node = node[step]
-        elif isinstance(node, LineList) and isinstance(step, int) and 0 <= step < len(node):
-            line = node.lines[step]
-            node = node[step]
-        else:
-            break
-        inner = getattr(node, "line", None)
-        if inner and not isinstance(node, LineList):
-            line = inner
-    return line
 
 
 # --- images ------------------------------------------------------------------------------------
