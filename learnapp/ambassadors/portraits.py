@@ -112,3 +112,11 @@ def waiting(raw_page: str | None) -> Page:
     query = select(Portrait).where(Portrait.status == PENDING).order_by(Portrait.submitted_at)
     total = db.session.scalar(select(func.count()).select_from(Portrait).where(Portrait.status == PENDING))
     return paginate(query, total or 0, raw_page)
+
+
+def owners(portraits: list[Portrait]) -> dict[int, User]:
+    """The accounts of ``portraits`` (a page to review), by id: one query, for that page only."""
+    ids = {portrait.user_id for portrait in portraits}
+    if not ids:
+        return {}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}

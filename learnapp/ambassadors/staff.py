@@ -91,9 +91,9 @@ def edit_manifesto():
 @bp.get("/portraits")
 @roles_required("staff")
 def review_list():
-    return render_template("ambassadors/staff_portraits.html", page=portraits.waiting(request.args.get("page")),
-                           form=ReviewForm(), users={u.id: u for u in db.session.scalars(
-                               select(User).join(Portrait, Portrait.user_id == User.id))})
+    page = portraits.waiting(request.args.get("page"))
+    return render_template("ambassadors/staff_portraits.html", page=page, form=ReviewForm(),
+                           users=portraits.owners(page.items))
 
 
 @bp.post("/portraits/<int:portrait_id>")

@@ -227,3 +227,22 @@ def test_the_home_page_shows_the_palmares_and_the_next_step(client, db, ambassad
     assert "Pour devenir « Ambassadeur confirmé » : encore le palier 2 et 1 visite guidée." in signed_in
     account = client.get("/account").get_data(as_text=True)
     assert "Mon niveau, la pause, le palmarès, mon portrait" in account
+
+
+def test_the_review_page_names_each_waiting_portraits_owner_and_loads_no_other_account(client, db, make_user,
+                                                                                       login, now):
+    from learnapp.ambassadors import portraits
+    from learnapp.core.pagination import paginate
+
+    waiting = [make_user(name=f"Attente {n}") for n in (1, 2)]
+    published = make_user(name="Déjà Publiée")
+    for user, status in ((waiting[0], "pending"), (waiting[1], "pending"), (published, "approved")):
+        db.session.add(Portrait(user_id=user.id, text=f"Portrait de {user.display_name}", status=status,
+                                submitted_at=now))
+    db.session.commit()
+    login(make_user("staff"))
+    page = html.unescape(client.get("/office/ambassadors/portraits").get_data(as_text=True))
+    assert "Attente 1" in page and "Attente 2" in page and "Déjà Publiée" not in page
+    first = paginate(select(Portrait).where(Portrait.status == "pending").order_by(Portrait.id), 2, "1", per_page=1)
+    assert set(portraits.owners(first.items)) == {waiting[0].id}  # the page's owners, not every portrait's
+    assert portraits.owners([]) == {}
