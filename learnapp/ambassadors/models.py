@@ -140,7 +140,8 @@ class Portrait(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
     text: Mapped[str] = mapped_column(String(600), default="")
     places: Mapped[str] = mapped_column(String(300), default="")  # favourite places, one a line
-    photo: Mapped[bytes | None] = mapped_column(LargeBinary)  # re-encoded by core.images
+    # Deferred: lists of portraits name the photo by URL; only the photo route reads the bytes.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # re-encoded by core.images
     photo_mime: Mapped[str | None] = mapped_column(String(20))
     photo_sha256: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(10), default=PENDING, index=True)

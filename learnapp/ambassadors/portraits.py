@@ -50,7 +50,7 @@ def submit(user: User, *, text: str, places: str, photo: bytes | None, now: date
             cleaned = clean_photo(photo, aspect=ASPECT, max_side=800)
         except PhotoError as error:
             raise AmbassadorError("photo", photo=error.code) from None
-    elif portrait is None or portrait.photo is None:
+    elif portrait is None or portrait.photo_sha256 is None:
         raise AmbassadorError("photo", photo="missing")
     if portrait is None:
         portrait = Portrait(user_id=user.id, submitted_at=now)

@@ -246,3 +246,21 @@ def test_the_review_page_names_each_waiting_portraits_owner_and_loads_no_other_a
     first = paginate(select(Portrait).where(Portrait.status == "pending").order_by(Portrait.id), 2, "1", per_page=1)
     assert set(portraits.owners(first.items)) == {waiting[0].id}  # the page's owners, not every portrait's
     assert portraits.owners([]) == {}
+
+
+def test_lists_of_portraits_leave_the_photo_bytes_in_the_database(client, db, ambassador, make_user, login, now):
+    """The public list and the home panel link each photo; only the photo's own URL reads it."""
+    from sqlalchemy import inspect
+
+    from learnapp.ambassadors import portraits
+
+    user = ambassador()
+    portrait = portraits.submit(user, text="Les marées.", places="", photo=png((600, 800), format="JPEG"), now=now)
+    portraits.review(make_user("staff"), portrait, approve=True, note="", now=now)
+    db.session.commit()
+    user_id = user.id
+    db.session.expunge_all()
+    (listed, owner, _level), = portraits.public(now, limit=4)
+    assert owner.id == user_id and "photo" in inspect(listed).unloaded
+    response = client.get(f"/ambassadors/portraits/{listed.id}/photo")
+    assert response.status_code == 200 and response.data[:2] == b"\xff\xd8"
