@@ -13,6 +13,7 @@ from functools import cache
 
 from sqlalchemy import String, and_, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
 
 from learnapp.auth import services as accounts
 from learnapp.cards import services as cards
@@ -271,8 +272,10 @@ def record_use(card: Card | None, offer: Offer | None, *, actor, partner: Partne
 # --- Reading uses ---------------------------------------------------------------------------------
 
 def uses_of(user):
-    """The ambassador's uses, newest first (a select for pagination)."""
-    return select(OfferUse).where(OfferUse.user_id == user.id).order_by(OfferUse.used_at.desc(), OfferUse.id.desc())
+    """The ambassador's uses, newest first (a select for pagination), with their partner and offer
+    (the page names both on every row)."""
+    return select(OfferUse).options(joinedload(OfferUse.partner), joinedload(OfferUse.offer)).where(
+        OfferUse.user_id == user.id).order_by(OfferUse.used_at.desc(), OfferUse.id.desc())
 
 
 def count_uses_of(user) -> int:
@@ -280,7 +283,8 @@ def count_uses_of(user) -> int:
 
 
 def recent_uses(partner: Partner, limit: int = 10) -> list[OfferUse]:
-    return list(db.session.scalars(select(OfferUse).where(OfferUse.partner_id == partner.id)
+    return list(db.session.scalars(select(OfferUse).options(joinedload(OfferUse.offer))
+                                   .where(OfferUse.partner_id == partner.id)
                                    .order_by(OfferUse.used_at.desc(), OfferUse.id.desc()).limit(limit)))
 
 
@@ -323,7 +327,7 @@ def advantages_by_level(now: datetime) -> list[tuple[int, list[Offer]]]:
     """The offers open today at active partners, grouped by the minimum level they ask."""
     today = rules.local_day(now)
     offers = db.session.scalars(
-        select(Offer).join(Partner, Partner.id == Offer.partner_id)
+        select(Offer).join(Partner, Partner.id == Offer.partner_id).options(contains_eager(Offer.partner))
         .where(Offer.active.is_(True), Partner.active.is_(True),
                (Offer.valid_from.is_(None)) | (Offer.valid_from <= today),
                (Offer.valid_until.is_(None)) | (Offer.valid_until >= today))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from learnapp.core.access import roles_required
@@ -34,7 +35,8 @@ def _level_choices() -> list[SelectChoice]:
 @bp.get("/")
 @roles_required("staff")
 def index():
-    partners = list(db.session.scalars(select(Partner).order_by(Partner.name)))
+    partners = list(db.session.scalars(select(Partner).options(selectinload(Partner.offers))
+                                       .order_by(Partner.name)))
     return render_template("partners/staff_index.html", partners=partners, messages=messages)
 
 

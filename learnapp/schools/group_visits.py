@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_babel import format_datetime
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from learnapp.extensions import db
 from learnapp.schools.errors import SchoolError
@@ -48,6 +49,7 @@ def book(school_class: SchoolClass, session_id: int, *, pupils: int, adults: int
 def of_class(school_class: SchoolClass) -> list[tuple[GroupVisit, Booking]]:
     return list(db.session.execute(
         select(GroupVisit, Booking).join(Booking, Booking.id == GroupVisit.booking_id)
+        .options(joinedload(Booking.session).joinedload(VisitSession.visit))
         .where(GroupVisit.class_id == school_class.id).order_by(Booking.id.desc())).all())
 
 

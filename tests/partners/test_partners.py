@@ -328,3 +328,45 @@ def test_each_grant_form_has_its_own_one_time_key(client, login, make_ambassador
     for offer in (daily, shop, shop):
         client.post(f"/partners/cards/{card.number}/offers/{offer.id}/use", data={"key": key_for(html, offer.id)})
     assert uses() == 2
+
+
+def test_lists_of_uses_offers_and_partners_cost_the_same_for_one_partner_or_four(
+        client, login, make_ambassador, make_card, make_partner, make_user, db):
+    """The holder's « my uses », the desk's recent uses, the staff's partner list and the home
+    page's advantages name each row's partner and offer from the same query, never one per row."""
+    lea = make_ambassador(1)
+    card = make_card(lea)
+    desk_partner, desk_cashier, _ = make_partner(offers=[UNLIMITED])
+    staff = make_user("staff")
+
+    keys = iter(range(1, 100))
+
+    def grant(partner, offer):
+        db.session.add(OfferUse(offer_id=offer.id, partner_id=partner.id, card_id=card.id, user_id=lea.id,
+                                used_at=utcnow(), month="2026-11", period_key=f"k{next(keys)}"))
+        db.session.commit()
+
+    def costs():
+        counted = {}
+        for who, url in ((lea, "/partners/my-uses"), (desk_cashier, "/partners/"), (staff, "/office/partners/"),
+                         (None, "/")):
+            client.post("/logout")
+            if who is not None:
+                login(who)
+                client.get(url)  # the first request after signing in may touch the session
+            response, statements = _statements_of(client, db, url)
+            assert response.status_code == 200, url
+            counted[url] = len(statements)
+        return counted
+
+    partner, _, (offer,) = make_partner(offers=[UNLIMITED])
+    grant(partner, offer)
+    grant(desk_partner, desk_partner.offers[0])
+    before = costs()
+    for _ in range(3):
+        partner, _, (offer, _daily) = make_partner(offers=[UNLIMITED, DAILY])
+        grant(partner, offer)
+        grant(desk_partner, desk_partner.offers[0])
+    after = costs()
+    # (the home page may find more of its fragments already rendered the second time)
+    assert all(after[url] <= before[url] for url in before), (before, after)
