@@ -56,8 +56,10 @@ def _database(args, instance: Path) -> str:
     url = make_url(server)
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text('DROP DATABASE IF EXISTS "learnapp_scale" WITH (FORCE)'))
-        connection.execute(text('CREATE DATABASE "learnapp_scale"'))
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = 'learnapp_scale'")).scalar()
+        if not (args.instance and exists):  # --instance: keep (and go on seeding) the seeded database
+            connection.execute(text('DROP DATABASE IF EXISTS "learnapp_scale" WITH (FORCE)'))
+            connection.execute(text('CREATE DATABASE "learnapp_scale"'))
     admin.dispose()
     return url.set(database="learnapp_scale").render_as_string(hide_password=False)
 
@@ -85,6 +87,9 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL (under tests/with-postgres.sh)")
     parser.add_argument("--repeat", type=int, default=5, help="requests per page and size (median)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--instance", help="use (and keep) this folder, and on PostgreSQL the database "
+                        "learnapp_scale: what is already seeded there is reused, only the missing attempts are added")
+    parser.add_argument("--seed-only", action="store_true", help="seed (with --instance), measure nothing")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
@@ -98,13 +103,19 @@ def main() -> int:
 
     from learnapp import create_app
     from learnapp.auth import services as accounts
+    from learnapp.auth.models import User
     from learnapp.courses.models import Course
     from learnapp.db import utcnow
     from learnapp.demo import create_demo_accounts, load_demo_content, load_demo_visits
     from learnapp.extensions import db
     from learnapp.quizzes import tallies
 
-    instance = Path(tempfile.mkdtemp(prefix="learnapp-scale-"))
+    if args.instance:
+        instance = Path(args.instance)
+        instance.mkdir(parents=True, exist_ok=True)
+        args.keep = True
+    else:
+        instance = Path(tempfile.mkdtemp(prefix="learnapp-scale-"))
     database = _database(args, instance)
     kind = "PostgreSQL" if args.postgres else "SQLite"
     print(f"{kind}, scratch instance {instance}")
@@ -117,16 +128,18 @@ def main() -> int:
         with app.app_context():
             upgrade()
             started = time.perf_counter()
+            reused = db.session.scalar(db.select(User.id).where(User.email == STAFF_EMAIL)) is not None
             # The demo's accounts, content packs (courses, quizzes, achievements) and visits; not its
             # few dozen attempts through the services (minutes on a loaded machine): seeding adds them.
-            create_demo_accounts(quiet)
-            load_demo_content(quiet)
-            load_demo_visits(quiet)
-            accounts.create_user(display_name="Scale Staff", email=STAFF_EMAIL, password=PASSWORD,
-                                 birth_year=1980, roles=("staff",), now=utcnow())
-            db.session.commit()
+            if not reused:
+                create_demo_accounts(quiet)
+                load_demo_content(quiet)
+                load_demo_visits(quiet)
+                accounts.create_user(display_name="Scale Staff", email=STAFF_EMAIL, password=PASSWORD,
+                                     birth_year=1980, roles=("staff",), now=utcnow())
+                db.session.commit()
             course_id = db.session.scalar(db.select(Course.id).where(Course.slug == "granville-terre-et-mer"))
-            print(f"demo loaded in {time.perf_counter() - started:.0f} s")
+            print("reusing the seeded instance" if reused else f"demo loaded in {time.perf_counter() - started:.0f} s")
         has_dashboard = any(rule.rule.rstrip("/") == "/office/dashboard" for rule in app.url_map.iter_rules())
         client = app.test_client()
 
@@ -170,6 +183,8 @@ def main() -> int:
             print(f"seeded {report.attempts:,} attempts in {report.seconds:.0f} s; kept statistics rebuilt "
                   f"({rebuilt.attempts:,} attempts) in {rebuild_seconds:.1f} s; rows: "
                   + ", ".join(f"{name} {n:,}" for name, n in counts.items()))
+            if args.seed_only:
+                continue
             log_in()
             pages = [("quiz statistics, new numbers+chart", get(statistics_url), forget_cached_pages),
                      ("quiz statistics, new numbers", get(statistics_url), forget_numbers),

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select
 
 from learnapp.auth.models import AuditEntry, User, UserRole
 from learnapp.courses.models import Course, Lesson, LessonProgress, LessonVersion
 from learnapp.extensions import db
 from learnapp.office import rules
 from learnapp.office.rules import Filters, Period
-from learnapp.quizzes.models import QuizAttempt, QuizTier
+from learnapp.quizzes.models import QuizAttempt, QuizTier, QuizTierStat
 from learnapp.visits.models import Attendance, Booking, Visit, VisitSession
 from learnapp.visits.rules import CONFIRMED, WAITLISTED
 
@@ -55,6 +55,8 @@ def certification_counts(period: Period, age_group: str, extra_conditions=()) ->
 
     One pass over the period's attempts through ``ix_quiz_attempt_office_period`` (submitted_at,
     tier, age group, user, passed): one row per person and tier, then counted per tier and group."""
+    if period.kind == "all" and not extra_conditions:
+        return _kept_certification_counts(age_group)
     passed = func.max(case((QuizAttempt.passed.is_(True), 1), else_=0))
     conditions = [QuizAttempt.submitted_at.is_not(None), _between(QuizAttempt.submitted_at, period),
                   *_population(QuizAttempt.user_id, extra_conditions)]
@@ -67,6 +69,19 @@ def certification_counts(period: Period, age_group: str, extra_conditions=()) ->
         select(people.c.tier_id, people.c.audience, func.count(), func.sum(people.c.passed))
         .group_by(people.c.tier_id, people.c.audience))
     return [TierCount(tier_id, audience, tried, int(certified or 0)) for tier_id, audience, tried, certified in rows]
+
+
+def _kept_certification_counts(age_group: str) -> list[TierCount]:
+    """"Everything", no population filter: the distinct learners and passed learners per tier and
+    age group that grading keeps (quizzes/tallies.py, ``quiz_tier_stat``): a few dozen rows read,
+    whatever the number of attempts. Same definitions: a learner counted once per tier and age
+    group, passed = at least one passing attempt."""
+    query = select(QuizTierStat.tier_id, QuizTierStat.audience, QuizTierStat.learners,
+                   QuizTierStat.passed_learners).where(QuizTierStat.learners > 0)
+    if age_group != rules.AGE_ALL:
+        query = query.where(QuizTierStat.audience == age_group)
+    return [TierCount(tier_id, audience, learners, passed)
+            for tier_id, audience, learners, passed in db.session.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -92,16 +107,21 @@ def _flag(condition):
 
 
 def _finished_a_course(user_id):
-    """The person completed every lesson that has a text in at least one course."""
+    """The person completed every lesson that has a text in at least one course.
+
+    The lessons with a text per course are counted once (a handful of rows), so the condition on
+    a person is one indexed count per course (ix_lesson_progress_user_course_done), instead of a
+    grouped subquery joined for every person of the cohort."""
     has_text = select(LessonVersion.id).where(LessonVersion.lesson_id == Lesson.id).exists()
-    lessons_per_course = (select(Lesson.course_id, func.count(Lesson.id).label("lessons"))
-                          .where(has_text).group_by(Lesson.course_id).subquery())
-    done = (select(LessonProgress.course_id)
-            .join(lessons_per_course, lessons_per_course.c.course_id == LessonProgress.course_id)
-            .where(LessonProgress.user_id == user_id, LessonProgress.completed_version_id.is_not(None))
-            .group_by(LessonProgress.course_id, lessons_per_course.c.lessons)
-            .having(func.count(LessonProgress.id) >= lessons_per_course.c.lessons))
-    return done.exists()
+    lessons_per_course = db.session.execute(
+        select(Lesson.course_id, func.count(Lesson.id)).where(has_text).group_by(Lesson.course_id)
+        .order_by(Lesson.course_id)).all()
+    if not lessons_per_course:
+        return false()
+    return or_(*(select(func.count(LessonProgress.id))
+                 .where(LessonProgress.user_id == user_id, LessonProgress.course_id == course_id,
+                        LessonProgress.completed_version_id.is_not(None)).scalar_subquery() >= lessons
+                 for course_id, lessons in lessons_per_course))
 
 
 def standard_steps() -> list[tuple[str, object]]:
@@ -134,16 +154,18 @@ def cohort_conditions(filters: Filters, today: date, extra_conditions=()) -> lis
 
 
 def funnel_counts(filters: Filters, today: date, steps: list[tuple[str, object]], extra_conditions=()) -> list[int]:
-    """People of the cohort who reached each step *and every step before it*: [registered, …]."""
-    flags = (select(User.id, *(_flag(condition).label(f"s{index}") for index, (_, condition) in enumerate(steps)))
-             .where(*cohort_conditions(filters, today, extra_conditions)).subquery())
-    columns = [func.count()]
-    product = None
-    for index in range(len(steps)):
-        column = flags.c[f"s{index}"]
-        product = column if product is None else product * column
-        columns.append(func.coalesce(func.sum(product), 0))
-    return [int(value) for value in db.session.execute(select(*columns).select_from(flags)).one()]
+    """People of the cohort who reached each step *and every step before it*: [registered, …].
+
+    Each person's depth (the steps reached in a row from the first) is one CASE whose conditions
+    are tried in order and stop at the first step missed: most people leave early, so a cohort of
+    200,000 costs about one or two index probes per person, not one per step. Then one count per
+    depth; a step's people are those of depth at least its rank."""
+    depth = case(*((~condition, literal(index)) for index, (_, condition) in enumerate(steps)),
+                 else_=literal(len(steps))) if steps else literal(0)
+    people = (select(depth.label("depth")).select_from(User)
+              .where(*cohort_conditions(filters, today, extra_conditions)).subquery())
+    by_depth = dict(db.session.execute(select(people.c.depth, func.count()).group_by(people.c.depth)).all())
+    return [sum(n for reached, n in by_depth.items() if reached >= rank) for rank in range(len(steps) + 1)]
 
 
 # -- 3. visits -------------------------------------------------------------------------------
