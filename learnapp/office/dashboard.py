@@ -2,6 +2,13 @@
 
 Each section is a function of the filters, so a page, a CSV download and the monthly report ask
 for exactly what they show. Tables are the charts' numbers and the CSV exports' rows.
+
+``with_charts``: ``True`` draws the charts (the monthly report, the chart URLs), ``False`` draws
+none (CSV downloads), ``LINKED`` gives each chart as an image whose URL draws it
+(``office.dashboard_chart``). The page uses links: drawing a chart costs about a quarter of a
+second of CPU whatever the data, so five of them would keep the page's numbers waiting past the
+half-second goal; with links the page comes with its numbers and tables, and the browser fetches
+the drawings (cached in ``chart_cache`` by the numbers they show) beside it.
 """
 
 from __future__ import annotations
@@ -9,8 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import format_date
+from markupsafe import Markup
 
 from learnapp.core import age_groups, charts
 from learnapp.core.charts import Series
@@ -19,6 +27,37 @@ from learnapp.core.tables import Column, Table
 from learnapp.office import queries, rules, seams
 from learnapp.office.freshness import remembered
 from learnapp.office.rules import Filters, Period
+
+LINKED = "linked"
+
+
+@dataclass
+class ChartLink:
+    """A chart the page shows as an image whose URL draws it: what ``charts/_chart.html`` needs
+    (name, title, description, table, svg) without drawing. The image's text alternative is the
+    chart's title; its description is the figure's caption, and its numbers the table below."""
+
+    name: str
+    title: str
+    description: str
+    table: object
+    url: str
+
+    @property
+    def svg(self) -> Markup:
+        width, height = (round(inches * 96) for inches in (charts.WIDTH_INCHES, charts.HEIGHT_INCHES))
+        return Markup('<img class="chart-svg" src="{}" alt="{}" width="{}" height="{}">').format(
+            self.url, self.title, width, height)
+
+
+def _chart(draw, name: str, title, filters: Filters, mode, *, description, table, **options):
+    """``draw(name, title, …)`` (a core.charts function), or a link to the chart (``mode == LINKED``)."""
+    if mode == LINKED:
+        from learnapp.office.filters import query_args
+
+        return ChartLink(name, str(title), str(description), table,
+                         url_for("office.dashboard_chart", name=name, **query_args(filters)))
+    return draw(name, title, description=description, table=table, filter_key=filters.key(), **options)
 
 
 def period_label(period: Period | None) -> str:
@@ -145,14 +184,15 @@ def rates_section(filters: Filters, *, with_charts: bool = True) -> RatesSection
                                          _("Taux de certification par niveau de quiz"))
     if with_charts:
         section.charts["rates_age"] = _rates_chart("rates_age", _("Taux de certification par tranche d'âge"),
-                                                   section.by_age, section, filters)
+                                                   section.by_age, section, filters, with_charts)
         if tier_rows:
             section.charts["rates_tier"] = _rates_chart("rates_tier", _("Taux de certification par niveau"),
-                                                        tier_rows, section, filters, horizontal=True)
+                                                        tier_rows, section, filters, with_charts, horizontal=True)
     return section
 
 
-def _rates_chart(name, title, rows: list[RateRow], section: RatesSection, filters: Filters, horizontal=False):
+def _rates_chart(name, title, rows: list[RateRow], section: RatesSection, filters: Filters, mode,
+                 horizontal=False):
     now_label, before_label = period_label(section.period), period_label(section.before)
     series = [Series(now_label, [r.rate for r in rows])]
     if section.before:
@@ -166,11 +206,10 @@ def _rates_chart(name, title, rows: list[RateRow], section: RatesSection, filter
                         "(%(certified)s certifiés sur %(tried)s). Les barres hachurées montrent la période "
                         "précédente. Les chiffres exacts sont dans le tableau qui suit.",
                         period=now_label, label=best.label, certified=best.certified, tried=best.tried)
-    return charts.bar_chart(name, title, categories=[r.label for r in rows], series=series,
-                            description=description, percent=True, horizontal=horizontal,
-                            y_label="" if horizontal else _("Taux de certification"),
-                            x_label=_("Taux de certification") if horizontal else "",
-                            filter_key=filters.key(), table=section.tables[name])
+    return _chart(charts.bar_chart, name, title, filters, mode, categories=[r.label for r in rows], series=series,
+                  description=description, percent=True, horizontal=horizontal,
+                  y_label="" if horizontal else _("Taux de certification"),
+                  x_label=_("Taux de certification") if horizontal else "", table=section.tables[name])
 
 
 # -- 2. funnel -------------------------------------------------------------------------------
@@ -217,10 +256,10 @@ def funnel_section(filters: Filters, today: date, *, with_charts: bool = True) -
             description = _("%(registered)s personnes inscrites sur la période ; %(last)s ont atteint la dernière "
                             "étape. La plus forte perte est avant l'étape « %(step)s » (%(lost)s personnes).",
                             registered=rows[0].people, last=rows[-1].people, step=worst.label, lost=worst.drop_off)
-        section.charts["funnel"] = charts.bar_chart(
-            "funnel", _("Parcours des inscrits"), categories=[s.label for s in rows],
-            series=[Series(_("Personnes"), [s.people for s in rows])], description=description,
-            horizontal=True, x_label=_("Personnes"), filter_key=filters.key(), table=section.tables["funnel"])
+        section.charts["funnel"] = _chart(
+            charts.bar_chart, "funnel", _("Parcours des inscrits"), filters, with_charts,
+            categories=[s.label for s in rows], series=[Series(_("Personnes"), [s.people for s in rows])],
+            description=description, horizontal=True, x_label=_("Personnes"), table=section.tables["funnel"])
     return section
 
 
@@ -284,15 +323,32 @@ def visits_section(filters: Filters, today: date, *, with_charts: bool = True) -
                             rate=round(100 * sum(t.taken for t in by_month) / offered),
                             waitlisted=sum(t.waitlisted for t in by_month),
                             no_show=sum(t.no_show for t in by_month), attended=sum(t.attended for t in by_month))
-        section.charts["visits_month"] = charts.line_chart(
-            "visits_month", _("Remplissage et absences des visites par mois"), categories=labels,
+        section.charts["visits_month"] = _chart(
+            charts.line_chart, "visits_month", _("Remplissage et absences des visites par mois"), filters,
+            with_charts, categories=labels,
             series=[Series(_("Taux de remplissage"), fill), Series(_("Taux d'absence"), absence)],
-            description=description, percent=True, filter_key=filters.key(), table=section.tables["visits_month"])
+            description=description, percent=True, table=section.tables["visits_month"])
     return section
 
 
 TABLES = {"rates_age": "rates", "rates_tier": "rates", "funnel": "funnel", "visits_month": "visits",
           "visits_visit": "visits"}
+
+
+CHARTS = {"rates_age": "rates", "rates_tier": "rates", "funnel": "funnel", "visits_month": "visits"}
+
+
+def chart(name: str, filters: Filters, today: date) -> charts.Chart | None:
+    """One chart, drawn (or taken from the cache of drawings), for its image URL; its numbers come
+    through the same five-minute cache as the page's, so they are the ones the page shows."""
+    kind = CHARTS[name]
+    if kind == "rates":
+        section = rates_section(filters)
+    elif kind == "funnel":
+        section = funnel_section(filters, today)
+    else:
+        section = visits_section(filters, today)
+    return section.charts.get(name)
 
 
 def table(name: str, filters: Filters, today: date) -> Table:

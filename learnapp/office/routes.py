@@ -41,8 +41,9 @@ def dashboard():
     extra_sections = seams.registry(current_app).sections
     return render_template(
         "office/dashboard.html", error=None, form=filters.form_state(request.args, today), filters=chosen,
-        today=today, rates=board.rates_section(chosen), funnel=board.funnel_section(chosen, today),
-        visits=board.visits_section(chosen, today), extra_sections=extra_sections,
+        today=today, rates=board.rates_section(chosen, with_charts=board.LINKED),
+        funnel=board.funnel_section(chosen, today, with_charts=board.LINKED),
+        visits=board.visits_section(chosen, today, with_charts=board.LINKED), extra_sections=extra_sections,
         csv_args=filters.query_args(chosen), period_label=board.period_label,
         report_months=report.recent_months(today), sections=True, fresh_minutes=FRESH_MINUTES)
 
@@ -60,6 +61,25 @@ def dashboard_csv(name: str):
     table = board.table(name, chosen, today)
     suffix = chosen.period.at or "all"
     return csv_response(table, f"{name}-{suffix}-{chosen.age_group}.csv")
+
+
+@bp.get("/dashboard/charts/<name>.svg")
+@roles_required("staff")
+def dashboard_chart(name: str):
+    """One of the page's charts as an SVG image (the page links to it: office/dashboard.py)."""
+    if name not in board.CHARTS:
+        fail(404, _("Ce graphique n'existe pas."))
+    today = rules.office_today(utcnow())
+    try:
+        chosen = filters.read(request.args, today)
+    except FilterError as error:
+        fail(400, _message(error))
+    drawn = board.chart(name, chosen, today)
+    if drawn is None:
+        fail(404, _("Ce graphique n'existe pas."))
+    response = Response(str(drawn.svg), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = f"private, max-age={FRESH_MINUTES * 60}"
+    return response
 
 
 @bp.get("/audit/")

@@ -3,6 +3,7 @@ monthly report (download and command line), the seams other domains plug into, t
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import UTC, datetime, timedelta
@@ -74,27 +75,46 @@ def test_unknown_table_is_404(client, staff):
     assert client.get("/office/dashboard/users.csv").status_code == 404
 
 
+def _chart_urls(page_html: str) -> list[str]:
+    return [html.unescape(url) for url in re.findall(r'<img class="chart-svg" src="([^"]+)"', page_html)]
+
+
 def test_charts_are_drawn_once_then_read_back(app, db, client, staff):
     world(people=20)
-    first = client.get("/office/dashboard/?period=year:2026").get_data(as_text=True)
+    page = client.get("/office/dashboard/?period=year:2026").get_data(as_text=True)
+    assert "<svg" not in page  # the page waits for no drawing: its charts are images
+    urls = _chart_urls(page)
+    assert len(urls) == 4  # rates by age and by tier, funnel, visits
+    first = [client.get(url) for url in urls]
+    assert all(r.status_code == 200 and r.mimetype == "image/svg+xml" for r in first)
     stored = db.session.scalar(select(func.count()).select_from(ChartCache))
-    assert stored >= 4  # rates by age and by tier, funnel, visits
-    second = client.get("/office/dashboard/?period=year:2026").get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(ChartCache)) == stored
-    svgs = lambda html: re.findall(r"<svg.*?</svg>", html, flags=re.S)  # noqa: E731
-    assert svgs(first) == svgs(second) and len(svgs(first)) == 4
-    client.get("/office/dashboard/?period=year:2026&age=teen")  # another filter: other drawings
+    second = [client.get(url) for url in _chart_urls(client.get("/office/dashboard/?period=year:2026")
+                                                     .get_data(as_text=True))]
+    assert db.session.scalar(select(func.count()).select_from(ChartCache)) == stored  # read back, not redrawn
+    assert [r.get_data() for r in first] == [r.get_data() for r in second]
+    teen = _chart_urls(client.get("/office/dashboard/?period=year:2026&age=teen").get_data(as_text=True))
+    assert all(client.get(url).status_code == 200 for url in teen)  # another filter: other drawings
     assert db.session.scalar(select(func.count()).select_from(ChartCache)) > stored
 
 
 def test_every_chart_has_a_text_alternative_and_a_table(client, staff):
     world(people=20)
-    html = client.get("/office/dashboard/?period=year:2026", headers={"Accept-Language": "fr"}).get_data(as_text=True)
-    charts = html.count('role="img"')
-    assert charts == 4
-    assert html.count("<desc id=") == charts and html.count("<figcaption") == charts
-    assert html.count('class="numbers"') == 5  # one per chart + visits per visit
-    assert html.count('.csv?') == 5
+    page = client.get("/office/dashboard/?period=year:2026", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    images = re.findall(r'<img class="chart-svg" src="[^"]+" alt="([^"]*)"', page)
+    assert len(images) == 4 and all(alt.strip() for alt in images)
+    assert page.count("<figcaption") == 4
+    assert page.count('class="numbers"') == 5  # one per chart + visits per visit
+    assert page.count('.csv?') == 5
+    for url in _chart_urls(page):
+        drawing = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+        assert drawing.count('role="img"') == 1 and "<title" in drawing and "<desc id=" in drawing
+
+
+@pytest.mark.parametrize("query", ["", "?period=all&age=senior"])
+def test_unknown_chart_or_bad_filter_is_refused(client, staff, query):
+    status = 404 if not query else 400
+    name = "users" if not query else "funnel"
+    assert client.get(f"/office/dashboard/charts/{name}.svg{query}").status_code == status
 
 
 def _audit(db, actor, action, when, subject="certificate:ABC", detail=""):
