@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import sys
 import tempfile
 import time
+from html import unescape
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,8 +100,9 @@ def main() -> int:
 
     try:
         from learnapp.core import chart_cache
+        from learnapp.core.chart_cache import ChartCache
     except ImportError:  # a tree from before the charts
-        chart_cache = None
+        chart_cache = ChartCache = None
 
     from learnapp import create_app
     from learnapp.auth import services as accounts
@@ -161,6 +164,22 @@ def main() -> int:
             """As after a new graded attempt that moves no shown number: numbers read again."""
             app.extensions.get("quiz_statistics_cache", {}).clear()
 
+        def forget_drawings():
+            """As after a change the page's numbers already show (their five minutes): charts drawn."""
+            with app.app_context():
+                db.session.execute(db.delete(ChartCache).where(~ChartCache.name.startswith("numbers:")))
+                db.session.commit()
+
+        def charts_of(url):
+            """The page's chart images (the page links to them), fetched one after the other."""
+            def call():
+                with app.app_context():
+                    html = client.get(url).get_data(as_text=True)
+                    urls = [unescape(u) for u in re.findall(r'<img class="chart-svg" src="([^"]+)"', html)]
+                    statuses = {client.get(u).status_code for u in urls}
+                return 200 if statuses <= {200} else max(statuses)
+            return call
+
         def forget_cached_pages():
             """As after a new graded attempt that moves a shown number: numbers read, charts drawn."""
             forget_numbers()
@@ -191,8 +210,12 @@ def main() -> int:
                      ("quiz statistics, cached", get(statistics_url), None),
                      ("/office/quizzes/", get("/office/quizzes/"), None)]
             if has_dashboard:
-                pages.append(("/office/dashboard/, first load", get("/office/dashboard/"), forget_cached_pages))
-                pages.append(("/office/dashboard/", get("/office/dashboard/"), None))
+                for label, url in (("/office/dashboard/", "/office/dashboard/"),
+                                   ("dashboard, everything", "/office/dashboard/?period=all")):
+                    pages.append((f"{label}, first load", get(url), forget_cached_pages))
+                    pages.append((f"{label}, cached", get(url), None))
+                pages.append(("dashboard's charts, first drawing", charts_of("/office/dashboard/"), forget_drawings))
+                pages.append(("dashboard's charts, cached", charts_of("/office/dashboard/"), None))
             pages.append(("/healthz", get("/healthz"), None))
             for name, call, before in pages:
                 call()  # warm-up (imports, templates)

@@ -37,20 +37,36 @@ def rank_label(rank: int) -> str:
     return _("Pas encore de niveau") if rank == 0 else _("Niveau %(rank)s", rank=rank)
 
 
-def active_section():
-    """The chart and its table for the dashboard (charts are cached per data version and filter)."""
+CHART = "ambassadors_by_level"
+
+
+def active_table(counts=None) -> Table:
+    counts = active_by_rank() if counts is None else counts
+    return Table([Column(_("Niveau")), Column(_("Ambassadeurs actifs"), "number")],
+                 [[rank_label(rank), count] for rank, count in counts], _("Ambassadeurs actifs par niveau"))
+
+
+def active_section(linked: bool = False):
+    """The chart and its table for the dashboard (charts are cached per data version and filter).
+    ``linked``: the chart as an image whose URL draws it (the page draws nothing itself)."""
     from learnapp.core import charts
     from learnapp.core.charts import Series
 
     counts = active_by_rank()
-    table = Table([Column(_("Niveau")), Column(_("Ambassadeurs actifs"), "number")],
-                  [[rank_label(rank), count] for rank, count in counts], _("Ambassadeurs actifs par niveau"))
+    table = active_table(counts)
     total = sum(count for _rank, count in counts)
     if not total:
         return None, table
     description = _("%(total)s ambassadeurs actifs aujourd'hui ; %(levelled)s ont atteint au moins le premier niveau.",
                     total=total, levelled=sum(count for rank, count in counts if rank > 0))
-    chart = charts.bar_chart("ambassadors_by_level", _("Ambassadeurs actifs par niveau"),
+    if linked:
+        from flask import url_for
+
+        from learnapp.office.dashboard import ChartLink
+
+        return ChartLink(CHART, _("Ambassadeurs actifs par niveau"), description, table,
+                         url_for("office.dashboard_chart", name=CHART)), table
+    chart = charts.bar_chart(CHART, _("Ambassadeurs actifs par niveau"),
                              categories=[rank_label(rank) for rank, _count in counts],
                              series=[Series(_("Ambassadeurs actifs"), [count for _rank, count in counts])],
                              description=description, filter_key="today", table=table)
@@ -61,5 +77,8 @@ def register(app) -> None:
     for rank in range(1, app.config.setdefault("AMBASSADOR_FUNNEL_RANKS", DEFAULT_FUNNEL_RANKS) + 1):
         add_funnel_step(app, f"level-{rank}", _l("Ont atteint le niveau d'ambassadeur %(rank)s", rank=rank),
                         order=10 + rank, reached=reached_rank(rank))
-    add_dashboard_section(app, "ambassadors", "ambassadors/_office_section.html", order=50)
+    add_dashboard_section(app, "ambassadors", "ambassadors/_office_section.html", order=50,
+                          title=_l("Ambassadeurs actifs par niveau"),
+                          tables={CHART: lambda filters, today: active_table()},
+                          charts={CHART: lambda filters, today: active_section()[0]})
     app.add_template_global(active_section, "office_ambassadors_section")

@@ -16,10 +16,17 @@ is read by no one, so news comes in through these registrations, made from their
 
 - **Dashboard sections** (partners' advantage uses, ambassadors per level)::
 
-      add_dashboard_section(app, "partners", "partners/_office_section.html", order=40)
+      add_dashboard_section(app, "partners", "partners/_office_section.html", order=40,
+                            title=_l("Avantages accordés"),
+                            tables={"partner_uses": lambda filters, today: uses_table(filters)})
 
-  The template is rendered with ``filters`` (office.rules.Filters) and ``today``; it may use
-  ``chart_with_table`` and should aggregate in SQL like the rest of the page.
+  The template is rendered with ``filters`` (office.rules.Filters), ``today`` and ``csv_args``
+  (the filters as URL arguments); its outer element has ``id=key``, which the page's table of
+  contents links to under ``title``. Each of ``tables`` (name → (filters, today) → Table) is a CSV
+  download at ``url_for("office.dashboard_csv", name=…, **csv_args)``, like every table of the
+  page; each of ``charts`` (name → (filters, today) → Chart or None) an image at
+  ``url_for("office.dashboard_chart", name=…, **csv_args)``, so the page need not draw it
+  (office.dashboard.ChartLink). Aggregate in SQL like the rest of the page.
 """
 
 from __future__ import annotations
@@ -51,6 +58,9 @@ class DashboardSection:
     key: str
     template: str
     order: int
+    title: object = None  # the table of contents' entry (lazy-translated), linking to #key
+    tables: dict = field(default_factory=dict)  # CSV name → (filters, today) → core.tables.Table
+    charts: dict = field(default_factory=dict)  # chart name → (filters, today) → core.charts.Chart | None
 
 
 @dataclass
@@ -77,7 +87,26 @@ def add_funnel_step(app, key: str, label, *, reached, order: int = 100) -> None:
     steps.sort(key=lambda step: step.order)
 
 
-def add_dashboard_section(app, key: str, template: str, *, order: int = 100) -> None:
+# The dashboard's own tables and charts (office/dashboard.py): a section cannot take these names.
+OWN_NAMES = frozenset({"rates_age", "rates_tier", "funnel", "visits_month", "visits_visit"})
+
+
+def add_dashboard_section(app, key: str, template: str, *, order: int = 100, title=None, tables=None,
+                          charts=None) -> None:
     sections = registry(app).sections
-    sections.append(DashboardSection(key, template, order))
+    taken = set(OWN_NAMES).union(*(set(s.tables) | set(s.charts) for s in sections))
+    names = set(tables or {}) | set(charts or {})
+    if names & taken:
+        raise ValueError(f"dashboard table or chart name taken: {sorted(names & taken)}")
+    sections.append(DashboardSection(key, template, order, title, dict(tables or {}), dict(charts or {})))
     sections.sort(key=lambda section: section.order)
+
+
+def section_table(app, name: str):
+    """(filters, today) → Table for a section's CSV ``name``, or None."""
+    return next((s.tables[name] for s in registry(app).sections if name in s.tables), None)
+
+
+def section_chart(app, name: str):
+    """(filters, today) → Chart | None for a section's chart ``name``, or None."""
+    return next((s.charts[name] for s in registry(app).sections if name in s.charts), None)

@@ -3,7 +3,7 @@ and month in the dashboard's period, from the staff's monthly query (services.mo
 
 from __future__ import annotations
 
-from learnapp.core.i18n import _
+from learnapp.core.i18n import _, _l
 from learnapp.core.tables import Column, Table
 from learnapp.office.seams import add_dashboard_section
 from learnapp.partners import services
@@ -24,5 +24,7 @@ def uses_table(filters) -> Table:
 
 
 def register(app) -> None:
-    add_dashboard_section(app, "partners", "partners/_office_section.html", order=40)
+    add_dashboard_section(app, "partners", "partners/_office_section.html", order=40,
+                          title=_l("Avantages accordés"),
+                          tables={"partner_uses": lambda filters, today: uses_table(filters)})
     app.add_template_global(uses_table, "office_partner_uses")

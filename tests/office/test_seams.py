@@ -4,7 +4,11 @@ PostgreSQL (tests/with-postgres.sh)."""
 
 from __future__ import annotations
 
+import csv
+import html as html_text
+import io
 import random
+import re
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
@@ -125,7 +129,12 @@ def test_active_ambassadors_per_level_equal_the_raw_rows(data, client, make_user
     login(make_user("staff"))
     html = client.get("/office/dashboard/?period=all", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     section = html[html.index('id="ambassadors"'):]
-    assert "Ambassadeurs actifs par niveau" in section and "<svg" in section
+    assert "Ambassadeurs actifs par niveau" in section and 'class="chart-svg"' in section
+    chart_url = html_text.unescape(re.search(r'<img class="chart-svg" src="([^"]+ambassadors_by_level[^"]*)"',
+                                             section).group(1))
+    drawing = client.get(chart_url)
+    assert drawing.status_code == 200 and drawing.mimetype == "image/svg+xml" and 'role="img"' in drawing.get_data(
+        as_text=True)
     table = section[section.index('id="table-ambassadors_by_level"'):section.index("</table>")]
     for rank, count in expected.items():
         label = "Pas encore de niveau" if rank == 0 else f"Niveau {rank}"
@@ -159,3 +168,45 @@ def test_advantage_uses_equal_the_raw_rows(data, client, make_user, login, perio
     for (month, partner, offer), count in uses.items():
         assert any(f">{month}<" in row and partner in row and f">{offer}<" in row and f">{count}<" in row
                    and f">{len(people[(month, partner, offer)])}<" in row for row in rows)
+
+
+def _csv_link(section: str, name: str) -> str:
+    return html_text.unescape(re.search(rf'href="(/office/dashboard/{name}\.csv\?[^"]*)"', section).group(1))
+
+
+def test_contributed_sections_have_a_csv_and_a_toc_entry(data, client, make_user, login):
+    """Ambassadors per level and advantages granted, like every section of the page: an entry in
+    the table of contents linking to the section, and a CSV (BOM, accents intact) of its table."""
+    login(make_user("staff"))
+    page = client.get("/office/dashboard/?period=all", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    start = page.index('class="office-toc"')
+    toc = page[start:page.index("</nav>", start)]
+    assert '<a href="#ambassadors">Ambassadeurs actifs par niveau</a>' in toc
+    assert '<a href="#partners">Avantages accordés</a>' in toc
+    assert 'id="ambassadors"' in page and 'id="partners"' in page
+
+    ambassadors = page[page.index('id="ambassadors"'):]
+    response = client.get(_csv_link(ambassadors, "ambassadors_by_level"), headers={"Accept-Language": "fr"})
+    body = response.get_data()
+    assert response.status_code == 200 and body.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: accents in a spreadsheet
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Niveau", "Ambassadeurs actifs"]
+    expected = Counter(m.level_rank for m in _db.session.scalars(select(Membership)) if m.status == JOINED)
+    assert {label: int(count) for label, count in rows[1:]} == {
+        "Pas encore de niveau" if rank == 0 else f"Niveau {rank}": count for rank, count in expected.items()}
+
+    partners = page[page.index('id="partners"'):page.index('id="ambassadors"')]
+    response = client.get(_csv_link(partners, "partner_uses"), headers={"Accept-Language": "fr"})
+    body = response.get_data()
+    assert response.status_code == 200 and body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Mois", "Partenaire", "Offre", "Avantages accordés", "Ambassadeurs"]
+    uses = Counter((use.month, use.partner_id, use.offer_id) for use in _db.session.scalars(select(OfferUse)))
+    assert len(rows) - 1 == len(uses) and sum(int(row[3]) for row in rows[1:]) == sum(uses.values())
+    assert any(row[1] == "Musée Christian Dior" for row in rows[1:])  # the accent survives
+
+
+def test_contributed_csv_refuses_bad_filters(data, client, make_user, login):
+    login(make_user("staff"))
+    assert client.get("/office/dashboard/partner_uses.csv?period=month:2026-13").status_code == 400
+    assert client.get("/office/dashboard/no_such_table.csv").status_code == 404
