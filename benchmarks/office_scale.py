@@ -192,8 +192,11 @@ def main() -> int:
                 print(f"\nseeding up to {size:,} attempts …")
                 report = seed(attempts=size)
                 started = time.perf_counter()
-                rebuilt = tallies.rebuild()
-                db.session.commit()
+                if report.attempts or not reused:
+                    rebuilt = tallies.rebuild()
+                    db.session.commit()
+                else:  # a reused instance, nothing added: its kept statistics were rebuilt when seeded
+                    rebuilt = tallies.RebuildReport()
                 rebuild_seconds = time.perf_counter() - started
                 counts = {name: db.session.execute(db.text(f"SELECT count(*) FROM {name}")).scalar()  # noqa: S608
                           for name in ("user_account", "quiz_attempt", "attempt_item", "certificate",
