@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
@@ -17,8 +16,7 @@ from learnapp.core.i18n import _
 from learnapp.core.transactions import commit_with_retry
 from learnapp.db import utcnow
 from learnapp.extensions import db
-from learnapp.media.services import url_path
-from learnapp.visits import attendance, booking, calendars, listing, rules
+from learnapp.visits import attendance, booking, calendars, detail, listing, rules
 from learnapp.visits.access import is_staff, user_age_group
 from learnapp.visits.errors import VisitError
 from learnapp.visits.forms import AUDIENCE_LABELS, LANGUAGE_LABELS, BookingForm, ConfirmForm, FilterForm
@@ -74,50 +72,36 @@ def index():
                            list_key=list_key), status
 
 
-def _cover_url(visit) -> str | None:
-    """The cover image's URL, without loading the image's bytes."""
-    if visit.cover_asset_id is None:
-        return None
-    from learnapp.media.models import MediaAsset
-
-    row = db.session.execute(select(MediaAsset.sha256, MediaAsset.mime_type)
-                             .where(MediaAsset.id == visit.cover_asset_id)).first()
-    if row is None:
-        return None
-    return url_path(MediaAsset(sha256=row.sha256, mime_type=row.mime_type))
-
-
-def _session_page(session: VisitSession, form: BookingForm, *, status: int = 200, refusal: str | None = None):
+def _session_page(session_id: int, form: BookingForm | None = None, *, status: int = 200,
+                  refusal: str | None = None):
+    """The session's page: one query (see detail.py). ``form`` is the posted form when it is
+    shown again with its errors; a plain GET builds no form (the template renders the blank one
+    once per language and kind of reader, and the CSRF token per request)."""
     now = utcnow()
-    mine = place = None
-    if current_user.is_authenticated:
-        mine = booking.live_booking(current_user, session)
-        place = booking.waitlist_place(mine) if mine else None
-    facts = booking.session_facts(session)
+    signed_in = current_user.is_authenticated
+    view = detail.session_view(session_id, current_user.id if signed_in else None)
+    if view is None:
+        fail(404, _("Cette séance n'existe pas."))
     return render_template(
-        "visits/session.html", session=session, visit=session.visit, form=form, mine=mine, place=place,
-        cover_url=_cover_url(session.visit),
-        waiting=booking.waitlist_length(session.id), free=max(0, session.capacity - session.taken),
-        refusal=refusal, now=now, closes_at=rules.booking_closes(facts),
-        cancel_deadline=rules.cancel_deadline(session.starts_at, session.cancel_until),
-        bookable=rules.booking_refusal(facts, now=now, age_group="adult", seats=1) in (None, "audience"),
-        is_adult=current_user.is_authenticated and user_age_group(current_user, now) == "adult",
-        cancel_form=ConfirmForm()), status
+        "visits/session.html", view=view, details=view.details, mine=view.mine, form=form,
+        new_booking_form=BookingForm, refusal=refusal, now=now,
+        bookable=rules.booking_refusal(view.facts, now=now, age_group="adult", seats=1) in (None, "audience"),
+        is_adult=signed_in and user_age_group(current_user, now) == "adult"), status
 
 
 @bp.get("/session/<int:session_id>")
 @public
 def session(session_id: int):
-    return _session_page(_session(session_id), BookingForm())
+    return _session_page(session_id)
 
 
 @bp.post("/session/<int:session_id>/book")
 @login_required
 def book(session_id: int):
-    visit_session = _session(session_id)
+    _session(session_id)
     form = BookingForm()
     if not form.validate_on_submit():
-        return _session_page(visit_session, form, status=400)
+        return _session_page(session_id, form, status=400)
     try:
         result = commit_with_retry(lambda: booking.book(
             current_user, db.session.get(VisitSession, session_id), now=utcnow(), seats=form.seats.data,
@@ -125,12 +109,12 @@ def book(session_id: int):
     except VisitError as error:
         db.session.rollback()
         status, message = describe(error)
-        return _session_page(visit_session, form, status=status, refusal=message)
+        return _session_page(session_id, form, status=status, refusal=message)
     except IntegrityError as error:  # the same account, twice at once
         db.session.rollback()
         if not is_unique_violation(error):
             raise
-        return _session_page(visit_session, form, status=409,
+        return _session_page(session_id, form, status=409,
                              refusal=_("Vous avez déjà une réservation pour cette séance."))
     if result.confirmed:
         flash(_("C'est réservé ! La confirmation vous est envoyée par e-mail."), "success")
