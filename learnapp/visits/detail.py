@@ -97,7 +97,9 @@ def _page_query():
 
 def session_view(session_id: int, user_id: int | None) -> SessionView | None:
     """The page of one session as ``user_id`` sees it (None: anonymous); None if no such session."""
-    row = db.session.execute(_page_query(), {"session_id": session_id, "user_id": user_id}).first()
+    # On the session's connection (same transaction) but past the ORM's layers: only columns come
+    # back, and the ORM's per-statement work cost twice the query itself.
+    row = db.session.connection().execute(_page_query(), {"session_id": session_id, "user_id": user_id}).first()
     if row is None:
         return None
     (id_, starts_at, ends_at, status, capacity, taken, opens_at, closes_at, cancel_until,
