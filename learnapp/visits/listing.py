@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import String, bindparam, cast, func, select
+from sqlalchemy import Integer, String, bindparam, cast, func, select
 
 from learnapp.core.pagination import Page, page_number
 from learnapp.extensions import db
@@ -69,11 +69,19 @@ def _upcoming_query():
             .order_by(VisitSession.starts_at, VisitSession.id))
 
 
+@cache
+def _upcoming_page_query():
+    """One page of the list, built once too: the same statement object on every request keeps
+    its cache key (a new ``.limit(n).offset(m)`` per request cost as much as the query)."""
+    return (_upcoming_query().limit(bindparam("limit", type_=Integer))
+            .offset(bindparam("offset", type_=Integer)))
+
+
 def upcoming(now: datetime, *, month: str | None = None, audience: str | None = None,
              free_only: bool = False, raw_page: str | None = None, per_page: int = PER_PAGE) -> Page:
     """The public list, one query in the usual case (the total is counted only when a page is
     full, so it may have a next one)."""
-    query = _upcoming_query()
+    query = _upcoming_page_query()
     if month:
         bounds = rules.month_bounds(month)
         if bounds:
@@ -87,12 +95,12 @@ def upcoming(now: datetime, *, month: str | None = None, audience: str | None = 
     offset = (number - 1) * per_page
     # On the session's connection (same transaction) but past the ORM's per-statement work,
     # which cost more than the query: only columns come back.
-    rows = db.session.connection().execute(query.limit(per_page).offset(offset), {"now": now}).all()
+    rows = db.session.connection().execute(query, {"now": now, "limit": per_page, "offset": offset}).all()
     items = [ListedSession(id, starts_at, capacity, taken, title, tuple(audiences or ()), waiting)
              for id, starts_at, capacity, taken, title, audiences, waiting in rows]
     if len(items) == per_page or (not items and number > 1):
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()),
-                                  {"now": now})
+        whole = query.limit(None).offset(None).order_by(None)
+        total = db.session.scalar(select(func.count()).select_from(whole.subquery()), {"now": now})
     else:
         total = offset + len(items)
     return Page(items=items, number=number, per_page=per_page, total=total)
