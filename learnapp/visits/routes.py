@@ -48,28 +48,39 @@ def _own_booking(booking_id: int) -> Booking:
     return found
 
 
+def _filter_form(now) -> FilterForm:
+    form = FilterForm(request.args)
+    form.month.choices = [SelectChoice("", _("Tous les mois"))] + [
+        SelectChoice(m, m) for m in listing.months_ahead(now)]
+    return form
+
+
 @bp.get("/")
 @public
 def index():
     now = utcnow()
-    form = FilterForm(request.args)
-    form.month.choices = [SelectChoice("", _("Tous les mois"))] + [
-        SelectChoice(m, m) for m in listing.months_ahead(now)]
-    status = 200
-    if request.args and not form.validate():
-        status = 400
-        page = listing.upcoming(now, raw_page=request.args.get("page"))
+    if request.args:
+        form = _filter_form(now)
+        status = 200
+        if not form.validate():
+            status = 400
+            page = listing.upcoming(now, raw_page=request.args.get("page"))
+        else:
+            page = listing.upcoming(now, month=form.month.data or None, audience=form.audience.data or None,
+                                    free_only=bool(form.free.data), raw_page=request.args.get("page"))
+        chosen = (form.month.data, form.audience.data, bool(form.free.data))
     else:
-        page = listing.upcoming(now, month=form.month.data or None, audience=form.audience.data or None,
-                                free_only=bool(form.free.data), raw_page=request.args.get("page"))
+        # The usual visit: no filter. The form is built only if the list below is rendered anew.
+        form, status, chosen = None, 200, (None, None, False)
+        page = listing.upcoming(now)
     filters = {k: v for k, v in request.args.items() if k != "page"}
     # Everything the list below the title reads: it is rendered once per distinct key (the
-    # rows come from the database on every request, so a booking shows at once).
-    list_key = (status, form.month.data, form.audience.data, bool(form.free.data),
-                form.month.choices[1].value, tuple(sorted(filters.items())),
+    # rows come from the database on every request, so a booking shows at once). The months
+    # offered follow from the first one.
+    list_key = (status, *chosen, listing.months_ahead(now, count=1)[0], tuple(sorted(filters.items())),
                 page.number, page.total, tuple(page.items))
-    return render_template("visits/index.html", form=form, page=page, filters=filters,
-                           list_key=list_key), status
+    return render_template("visits/index.html", page=page, filters=filters, list_key=list_key,
+                           filter_form=lambda: form if form is not None else _filter_form(now)), status
 
 
 def _session_page(session_id: int, form: BookingForm | None = None, *, status: int = 200,
