@@ -4,7 +4,7 @@ the learner's page; object-level checks; bad input answered clearly, nothing cha
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from learnapp.db import utcnow
 from learnapp.visits import booking as booking_service
@@ -57,6 +57,24 @@ def test_the_list_is_rendered_once_per_state_and_shows_a_booking_at_once(app, cl
     assert "1 place libre" in text and "2 places libres" not in text
     english = client.get("/visits/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "1 seat left" in english
+
+
+def test_the_list_reads_its_rows_in_one_statement(client, db, make_session):
+    make_session(capacity=2)
+    make_session(capacity=3)
+    client.get("/visits/")
+    seen = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        text = client.get("/visits/").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert "2 places libres" in text and "3 places libres" in text
+    assert len(seen) == 1, seen  # the rows with their waitlists; the form and the count need none
 
 
 def test_booking_needs_an_account(client, make_session):
