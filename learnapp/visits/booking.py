@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager
 
 from learnapp.extensions import db
 from learnapp.visits import notify, rules
@@ -252,6 +253,8 @@ def cancel_session(session: VisitSession, *, actor, now: datetime) -> int:
 
 
 def bookings_of(user) -> list[Booking]:
+    """The account's bookings, each with its session and visit (the page names both)."""
     return list(db.session.scalars(
         select(Booking).join(VisitSession, Booking.session_id == VisitSession.id)
+        .options(contains_eager(Booking.session).joinedload(VisitSession.visit))
         .where(Booking.user_id == user.id).order_by(VisitSession.starts_at.desc(), Booking.id)))

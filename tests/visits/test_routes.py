@@ -202,3 +202,36 @@ def test_an_unconfirmed_address_cannot_book(client, db, login, make_user, make_s
     response = client.post(f"/visits/session/{session.id}/book", data={"seats": "1"})
     assert response.status_code == 403 and "Confirmez d" in response.get_data(as_text=True)
     assert count_bookings(db) == 0
+
+
+def test_my_bookings_page_costs_the_same_for_one_booking_or_four(client, db, login, make_user, make_session):
+    """Each booking's session and visit come with the bookings, never one query per row."""
+    learner = make_user()
+    login(learner)
+
+    def statements_of_my_page():
+        seen = []
+
+        def record(*args):
+            seen.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            page = client.get("/visits/mine")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        assert page.status_code == 200
+        return len(seen), page.get_data(as_text=True)
+
+    sessions = [make_session(starts_in=timedelta(days=3 + 2 * n)) for n in range(4)]
+    booking_service.book(learner, sessions[0], now=utcnow())
+    db.session.commit()
+    client.get("/visits/mine")  # the first request after signing in may touch the session
+    one, _ = statements_of_my_page()
+    for session in sessions[1:]:
+        booking_service.book(learner, session, now=utcnow())
+    db.session.commit()
+    db.session.expire_all()
+    four, text = statements_of_my_page()
+    assert all(session.visit.title in text for session in sessions)
+    assert four == one
