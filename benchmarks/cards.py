@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import Scratch, csrf_token, median, request
+from harness import Scratch, median, request, sign_in
 from run import LUA, wrk
 
 GOAL = 1 / 3
@@ -45,16 +45,6 @@ with app.app_context():
 """
 
 
-def sign_in(scratch: Scratch) -> dict[str, str]:
-    cookies: dict[str, str] = {}
-    _, _, page = request("GET", scratch.base + "/login", cookies=cookies)
-    status, _, _ = request("POST", scratch.base + "/login", cookies=cookies, data={
-        "email": "caisse@bench.example.org", "password": PASSWORD, "csrf_token": csrf_token(page)})
-    if status != 302:
-        raise SystemExit(f"sign-in failed: HTTP {status}")
-    return cookies
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=6)
@@ -65,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder, Scratch(port=args.port) as scratch:
         number, token = scratch.python(MAKE, PASSWORD).split()
-        cookies = sign_in(scratch)
+        cookies = sign_in(scratch.base, "caisse@bench.example.org", PASSWORD)
         cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
         plain = Path(folder) / "report.lua"
         plain.write_text(LUA)

@@ -174,6 +174,17 @@ def request(method: str, url: str, *, data: dict | list | None = None, cookies: 
         connection.close()
 
 
+def sign_in(base: str, email: str, password: str) -> dict[str, str]:
+    """Sign in through the real login form; the session's cookies, for request() or wrk."""
+    cookies: dict[str, str] = {}
+    _, _, page = request("GET", base + "/login", cookies=cookies)
+    status, _, _ = request("POST", base + "/login", cookies=cookies,
+                           data={"email": email, "password": password, "csrf_token": csrf_token(page)})
+    if status != 302:
+        raise SystemExit(f"sign-in of {email} failed: HTTP {status}")
+    return cookies
+
+
 def csrf_token(page: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     if not match:

@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import Scratch, csrf_token, median, request
+from harness import Scratch, median, request, sign_in
 from run import LUA, wrk
 
 GOAL = 1 / 3
@@ -110,16 +110,6 @@ with app.app_context():
 """
 
 
-def sign_in(base: str) -> dict[str, str]:
-    cookies: dict[str, str] = {}
-    _, _, page = request("GET", base + "/login", cookies=cookies)
-    status, _, _ = request("POST", base + "/login", cookies=cookies, data={
-        "email": "bench-teacher@bench.example.org", "password": PASSWORD, "csrf_token": csrf_token(page)})
-    if status != 302:
-        raise SystemExit(f"teacher sign-in failed: HTTP {status}")
-    return cookies
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pupils", type=int, default=35)
@@ -134,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder, Scratch(port=args.port, workers=args.workers) as scratch:
         made = json.loads(scratch.python(MAKE, str(args.pupils), str(args.imports), PASSWORD).strip().splitlines()[-1])
         grid_path = f"/schools/classes/{made['class_id']}/progress"
-        cookies = sign_in(scratch.base)
+        cookies = sign_in(scratch.base, "bench-teacher@bench.example.org", PASSWORD)
         status, _, page = request("GET", scratch.base + grid_path, cookies=cookies)
         if status != 200 or page.count('<th scope="row">') != args.pupils:
             raise SystemExit(f"the grid answered HTTP {status} without {args.pupils} rows:\n{page[:2000]}")

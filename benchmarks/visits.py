@@ -27,7 +27,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from harness import Scratch, csrf_token, median, percentile, request
+from harness import Scratch, csrf_token, median, percentile, request, sign_in
 from run import LUA, wrk
 
 PASSWORD = "bench horse battery staple"  # noqa: S105 (scratch accounts, deleted with the instance)
@@ -59,17 +59,12 @@ with app.app_context():
 
 READER = """
 import sys
-from werkzeug.security import generate_password_hash
-from learnapp.auth.models import User, UserRole
+from learnapp.auth import services as accounts
 from learnapp.db import utcnow
 from learnapp.extensions import db
-email, password = sys.argv[1], sys.argv[2]
 with app.app_context():
-    now = utcnow()
-    user = User(display_name="Bench reader", email=email, birth_year=1990, created_at=now, email_confirmed_at=now,
-                password_hash=generate_password_hash(password, method="pbkdf2:sha256:1000"))
-    user.roles.append(UserRole(name="learner", granted_at=now))
-    db.session.add(user)
+    accounts.create_user(display_name="Bench reader", email=sys.argv[1], password=sys.argv[2], birth_year=1990,
+                         roles=("learner",), now=utcnow())
     db.session.commit()
 """
 READER_EMAIL = "bench-reader@bench.example.org"
@@ -104,16 +99,6 @@ def all_at_once(count: int, action) -> list[tuple[int, float]]:
         return list(pool.map(run, range(count)))
 
 
-def sign_in(scratch: Scratch, email: str) -> dict[str, str]:
-    cookies: dict[str, str] = {}
-    _, _, page = request("GET", scratch.base + "/login", cookies=cookies)
-    status, _, _ = request("POST", scratch.base + "/login", cookies=cookies,
-                           data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page)})
-    if status != 302:
-        raise SystemExit(f"sign-in of {email} failed: HTTP {status}")
-    return cookies
-
-
 def pages(scratch: Scratch, *, passes: int, duration: int, connections: int) -> bool:
     status, _, listing = request("GET", scratch.base + "/visits/")
     found = re.search(r'href="(/visits/session/\d+)"', listing)
@@ -121,7 +106,7 @@ def pages(scratch: Scratch, *, passes: int, duration: int, connections: int) -> 
         raise SystemExit(f"/visits/ answered HTTP {status} without a session link:\n{listing[:2000]}")
     session_path = found.group(1)
     scratch.python(READER, READER_EMAIL, PASSWORD)
-    cookies = sign_in(scratch, READER_EMAIL)
+    cookies = sign_in(scratch.base, READER_EMAIL, PASSWORD)
     status, _, page = request("GET", scratch.base + session_path, cookies=cookies)
     if status != 200 or "/book" not in page:
         raise SystemExit(f"the signed-in session page shows no booking form (HTTP {status}):\n{page[:2000]}")
@@ -166,7 +151,7 @@ def contention(scratch: Scratch, *, bookers: int, seats: int) -> bool:
     book_path = f"/visits/session/{session_id}/book"
 
     def booker(index):
-        cookies = sign_in(scratch, f"bench-{index:03d}@bench.example.org")
+        cookies = sign_in(scratch.base, f"bench-{index:03d}@bench.example.org", PASSWORD)
         _, _, page = request("GET", scratch.base + f"/visits/session/{session_id}", cookies=cookies)
         return cookies, csrf_token(page)
 

@@ -29,6 +29,18 @@ def _message(error: FilterError) -> str:
     return translate(error.message, error.params)
 
 
+def _filters_or_400(known: bool, missing: str):
+    """The CSV and chart downloads: an unknown name is 404, bad filters 400 (the page itself
+    shows the filter form with its message instead)."""
+    if not known:
+        fail(404, missing)
+    today = rules.office_today(utcnow())
+    try:
+        return filters.read(request.args, today), today
+    except FilterError as error:
+        fail(400, _message(error))
+
+
 @bp.get("/dashboard/")
 @roles_required("staff")
 def dashboard():
@@ -52,13 +64,8 @@ def dashboard():
 @roles_required("staff")
 def dashboard_csv(name: str):
     contributed = seams.section_table(current_app, name)  # a table another domain's section shows
-    if name not in board.TABLES and contributed is None:
-        fail(404, _("Ce tableau n'existe pas."))
-    today = rules.office_today(utcnow())
-    try:
-        chosen = filters.read(request.args, today)
-    except FilterError as error:
-        fail(400, _message(error))
+    chosen, today = _filters_or_400(name in board.TABLES or contributed is not None,
+                                    _("Ce tableau n'existe pas."))
     table = board.table(name, chosen, today) if name in board.TABLES else contributed(chosen, today)
     suffix = chosen.period.at or "all"
     return csv_response(table, f"{name}-{suffix}-{chosen.age_group}.csv")
@@ -69,13 +76,8 @@ def dashboard_csv(name: str):
 def dashboard_chart(name: str):
     """One of the page's charts as an SVG image (the page links to it: office/dashboard.py)."""
     contributed = seams.section_chart(current_app, name)
-    if name not in board.CHARTS and contributed is None:
-        fail(404, _("Ce graphique n'existe pas."))
-    today = rules.office_today(utcnow())
-    try:
-        chosen = filters.read(request.args, today)
-    except FilterError as error:
-        fail(400, _message(error))
+    chosen, today = _filters_or_400(name in board.CHARTS or contributed is not None,
+                                    _("Ce graphique n'existe pas."))
     drawn = board.chart(name, chosen, today) if name in board.CHARTS else contributed(chosen, today)
     if drawn is None:
         fail(404, _("Ce graphique n'existe pas."))
