@@ -26,7 +26,7 @@ def init_app(app):
     add_panel(app, "next_step", panels.next_step, order=40)
     add_panel(app, "learner_home", panels.learner_home, order=40)
     add_panel(app, "account_page", panels.account_page, order=40)
-    add_panel(app, "public_home", panels.public_home, order=50)
+    add_panel(app, "public_home", panels.public_home, order=50, max_age=60)
     add_staff_section(app, "ambassador_staff.index", _l("Ambassadeurs"), order=50,
                       description=_l("Niveaux et leurs raisons, charte et ses versions, portraits à relire."))
     add_staff_section(app, "ambassador_staff.directory_page", _l("Annuaire des ambassadeurs"), order=55,

@@ -16,10 +16,12 @@ is no second list of roles to keep in step.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -42,6 +44,10 @@ class Panel:
     # callable taking the slot's arguments as keywords and returning HTML (Markup) or None.
     source: str | Callable[..., str | None]
     order: int
+    # Seconds a rendering is reused, per language, by a panel that reads nothing of the visitor
+    # (the home page's palmarès, portraits, partners' advantages: the busiest page, and a
+    # minute's delay changes nothing for its readers). None: rendered on every request.
+    max_age: int | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,8 @@ class StaffSection:
 @dataclass
 class Registry:
     panels: dict[str, list[Panel]] = field(default_factory=lambda: {slot: [] for slot in SLOTS})
+    # (panel, language) → (until, html), for panels with a max_age.
+    kept: dict[tuple[int, str], tuple[float, Markup]] = field(default_factory=dict)
     staff_sections: list[StaffSection] = field(default_factory=list)
     # Who sees which sections depends on the roles alone, and every signed-in page asks (the
     # menu's "staff area" link): the answer is worked out once per set of roles.
@@ -69,12 +77,14 @@ def registry(app) -> Registry:
     return app.extensions.setdefault(EXTENSION_KEY, Registry())
 
 
-def add_panel(app, slot: str, source, *, order: int = 100) -> None:
-    """Show ``source`` on the page ``slot``, panels sorted by ``order`` (then registration)."""
+def add_panel(app, slot: str, source, *, order: int = 100, max_age: int | None = None) -> None:
+    """Show ``source`` on the page ``slot``, panels sorted by ``order`` (then registration).
+    ``max_age``: reuse a rendering that many seconds per language (only for a panel that shows
+    the same to everyone)."""
     if slot not in SLOTS:
         raise ValueError(f"unknown panel slot {slot!r}; known: {', '.join(SLOTS)}")
     panels = registry(app).panels[slot]
-    panels.append(Panel(slot, source, order))
+    panels.append(Panel(slot, source, order, max_age))
     panels.sort(key=lambda panel: panel.order)  # stable: equal orders keep registration order
 
 
@@ -105,20 +115,31 @@ def staff_sections(user=None) -> list[StaffSection]:
 @pass_context
 def render_panels(context, slot: str, **arguments) -> Markup:
     """``{{ panels("course_page", course=course) }}``: every panel registered for the slot."""
-    panels = registry(current_app).panels[slot]
+    known = registry(current_app)
+    panels = known.panels[slot]
     if not panels:
         return Markup("")
     parts = []
     for panel in panels:
-        if callable(panel.source):
-            html = escape(panel.source(**arguments) or "")  # Markup passes through unchanged
+        if panel.max_age and not current_app.jinja_env.auto_reload:  # debug: always fresh
+            key, now = (id(panel), str(get_locale())), time.monotonic()
+            until, html = known.kept.get(key, (0.0, None))
+            if html is None or now >= until:
+                html = _render(panel, context, arguments)
+                known.kept[key] = (now + panel.max_age, html)
         else:
-            template = current_app.jinja_env.get_template(panel.source)
-            # A template renders with autoescape on: its output is safe HTML.
-            html = Markup(template.render({**context.get_all(), **arguments}))  # noqa: S704
+            html = _render(panel, context, arguments)
         if html.strip():
             parts.append(html)
     return Markup("\n").join(parts)
+
+
+def _render(panel: Panel, context, arguments: dict) -> Markup:
+    if callable(panel.source):
+        return escape(panel.source(**arguments) or "")  # Markup passes through unchanged
+    template = current_app.jinja_env.get_template(panel.source)
+    # A template renders with autoescape on: its output is safe HTML.
+    return Markup(template.render({**context.get_all(), **arguments}))  # noqa: S704
 
 
 def init_app(app):

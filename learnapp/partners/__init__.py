@@ -14,7 +14,7 @@ def init_app(app):
                       description=_l("Partenaires, leurs comptes et leurs offres ; avantages accordés par mois."))
     add_staff_section(app, "partners.desk", _l("Espace partenaire"), order=65,
                       description=_l("Vérifier une carte d'ambassadeur et enregistrer un avantage."))
-    add_panel(app, "public_home", "partners/_home_panel.html", order=40)
+    add_panel(app, "public_home", "partners/_home_panel.html", order=40, max_age=60)
 
     from learnapp.partners import office_hooks
 

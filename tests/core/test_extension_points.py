@@ -128,3 +128,26 @@ def test_the_staff_area_follows_a_role_granted_after_the_sections_were_worked_ou
         page = client.get("/").get_data(as_text=True)
     assert 'href="/office/"' in page
     assert office_links(client.get("/office/").get_data(as_text=True)) == ["/office/visits/"]
+
+
+def test_a_panel_with_a_max_age_is_rendered_once_per_language_until_it_expires(app, client, monkeypatch):
+    # The home page's public panels (palmarès, portraits, advantages) read nothing of the visitor:
+    # kept a minute per language instead of queried on every view of the busiest page.
+    from learnapp.core import extension_points
+
+    renders = []
+    clock = [1000.0]
+    monkeypatch.setattr(extension_points.time, "monotonic", lambda: clock[0])
+
+    def panel(**_):
+        renders.append(1)
+        return Markup("<p>Palmarès n° {}</p>").format(len(renders))
+
+    add_panel(app, "public_home", panel, max_age=60)
+    assert "Palmarès n° 1" in client.get("/").get_data(as_text=True)
+    clock[0] += 59
+    assert "Palmarès n° 1" in client.get("/").get_data(as_text=True)
+    assert "Palmarès n° 2" in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    clock[0] += 2
+    assert "Palmarès n° 3" in client.get("/").get_data(as_text=True)
+    assert len(renders) == 3
