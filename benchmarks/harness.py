@@ -20,7 +20,7 @@ import tempfile
 import time
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -175,13 +175,20 @@ def request(method: str, url: str, *, data: dict | list | None = None, cookies: 
 
 
 def sign_in(base: str, email: str, password: str) -> dict[str, str]:
-    """Sign in through the real login form; the session's cookies, for request() or wrk."""
+    """Sign in through the real login form and follow its redirect, as a browser does; the
+    session's cookies, for request() or wrk.
+
+    Following the redirect matters: the sign-in cookie carries the « Vous êtes connecté » message,
+    which the next page shows and removes (a new cookie). wrk replays one cookie for ever, so with
+    the sign-in cookie itself every measured request would show that message and sign a new
+    session cookie, which no browser does after its first page."""
     cookies: dict[str, str] = {}
     _, _, page = request("GET", base + "/login", cookies=cookies)
-    status, _, _ = request("POST", base + "/login", cookies=cookies,
-                           data={"email": email, "password": password, "csrf_token": csrf_token(page)})
+    status, headers, _ = request("POST", base + "/login", cookies=cookies,
+                                 data={"email": email, "password": password, "csrf_token": csrf_token(page)})
     if status != 302:
         raise SystemExit(f"sign-in of {email} failed: HTTP {status}")
+    request("GET", urljoin(base + "/login", headers.get("Location", "/")), cookies=cookies)
     return cookies
 
 
