@@ -37,7 +37,6 @@ def _templates(app):
 
     app.add_template_filter(rules.display_code, "certificate_code")
 
-    @app.context_processor
-    def certificate_helpers():
-        # Read by its panels: the quiz result page's notice, "Mes certificats".
-        return {"certificate_for_attempt": services.for_attempt, "certificates_of": services.for_user}
+    # Read by its panels: the quiz result page's notice, "Mes certificats". Globals, not a context
+    # processor: they never change, and a processor runs on every page rendered.
+    app.jinja_env.globals.update(certificate_for_attempt=services.for_attempt, certificates_of=services.for_user)

@@ -76,6 +76,8 @@ def init_app(app):
     # First of all hooks: the CSRF check and the rate limiter answer in the user's language too.
     app.before_request_funcs.setdefault(None, []).insert(0, _use_po_domain)
 
+    app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
+
     @app.context_processor
     def _languages():
-        return {"language_names": LANGUAGE_NAMES, "current_locale": str(get_locale())}
+        return {"current_locale": str(get_locale())}

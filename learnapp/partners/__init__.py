@@ -20,10 +20,9 @@ def init_app(app):
 
     office_hooks.register(app)  # the dashboard's section "Avantages accordés"
 
-    @app.context_processor
-    def _partner_helpers():
-        from learnapp.db import utcnow
+    from learnapp.db import utcnow
 
-        return {"partner_advantages": lambda: services.advantages_by_level(utcnow()),
-                "partner_rank_label": messages.rank_label,
-                "partner_frequency_labels": messages.FREQUENCY_LABELS}
+    # Template globals, not a context processor (which would run on every page rendered).
+    app.jinja_env.globals.update(partner_advantages=lambda: services.advantages_by_level(utcnow()),
+                                 partner_rank_label=messages.rank_label,
+                                 partner_frequency_labels=messages.FREQUENCY_LABELS)

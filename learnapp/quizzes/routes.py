@@ -136,9 +136,8 @@ def quiz_duration(seconds) -> str:
     return " ".join(parts)
 
 
-@bp.app_context_processor
-def _quiz_helpers():
-    return {"quiz_tier_summaries": tier_summaries}
+# A template global (not a context processor, which would run on every page rendered).
+bp.add_app_template_global(tier_summaries, "quiz_tier_summaries")
 
 
 @bp.get("/courses/<slug>")

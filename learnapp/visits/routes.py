@@ -27,9 +27,9 @@ bp = Blueprint("visits", __name__, url_prefix="/visits", template_folder="templa
                static_folder="static", static_url_path="/static")
 
 
-@bp.app_context_processor
-def _labels():
-    return {"visit_audience_labels": AUDIENCE_LABELS, "visit_language_labels": LANGUAGE_LABELS}
+# Template globals (not a context processor, which would run on every page rendered).
+bp.record_once(lambda state: state.app.jinja_env.globals.update(visit_audience_labels=AUDIENCE_LABELS,
+                                                                visit_language_labels=LANGUAGE_LABELS))
 
 
 def _session(session_id: int) -> VisitSession:
