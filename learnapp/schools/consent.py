@@ -48,10 +48,6 @@ def record(pupils: list[Pupil], *, on: date, actor: User, now: datetime) -> int:
     return changed
 
 
-def withdraw(pupil: Pupil) -> None:
-    pupil.consent_at = pupil.consent_on = pupil.consent_by_id = None
-
-
 def missing(school_class: SchoolClass, pupils: list[Pupil], now: datetime) -> list[Pupil]:
     """The pupils of the list whose consent is still needed."""
     today = age_groups.office_date(now)

@@ -132,11 +132,6 @@ class Tally:
     attended: int
     no_show: int
 
-    @property
-    def no_show_rate(self) -> float:
-        marked = self.attended + self.no_show
-        return self.no_show / marked if marked else 0.0
-
 
 def tallies(session_ids: list[int]) -> dict[int, Tally]:
     """Per session: people expected (confirmed seats), attended, no-shows — in SQL."""

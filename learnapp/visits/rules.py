@@ -150,14 +150,6 @@ def waitlist_place(waiting_ids: Sequence[int], booking_id: int) -> int | None:
         return None
 
 
-def reminder_due(*, now: datetime, starts_at: datetime) -> bool:
-    return now < starts_at <= now + REMINDER_WINDOW
-
-
-def fill_rate(taken: int, capacity: int) -> float:
-    return taken / capacity if capacity else 0.0
-
-
 # Times ------------------------------------------------------------------------------------
 
 def local_to_utc(value: datetime) -> datetime:
@@ -176,11 +168,6 @@ def days_ahead(starts_at: datetime, now: datetime) -> int:
     """Calendar days from ``now`` to ``starts_at`` in Granville: 0 today, 1 tomorrow (a visit at
     00:30 local is "tomorrow" at 23:00 even though it is only 90 minutes away)."""
     return (local(starts_at).date() - local(now).date()).days
-
-
-def weekly_starts(first: datetime, weeks: int) -> list[datetime]:
-    """The same local wall-clock time, week after week (across DST changes), naive local."""
-    return [first + timedelta(weeks=n) for n in range(weeks)]
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime] | None:
