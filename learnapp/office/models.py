@@ -4,7 +4,11 @@ queries that use them, so the domains that own the tables need not know about th
 
 - ``ix_quiz_attempt_office_period``: certification rates read one period's attempts; the index
   holds every column the query needs (a covering index: no table lookups), in GROUP BY order.
-- ``ix_user_account_created_at``: the funnel's cohort (accounts created in the period).
+- ``ix_user_account_office_cohort`` (created_at, birth_year, id): the funnel's cohort (accounts
+  created in the period, of an age group) read from the index alone (migration 0015; it replaced
+  0012's ``ix_user_account_created_at``, its prefix).
+- ``ix_user_role_office_learners`` (name, user_id): the learner accounts, from the index alone,
+  when the whole cohort is asked for ("everything").
 - ``ix_audit_entry_created_at``: the audit log, newest first, by date range.
 - ``ix_lesson_progress_user_course_done``: "finished a course" counts a person's completed
   lessons per course.
@@ -12,14 +16,15 @@ queries that use them, so the domains that own the tables need not know about th
 
 from sqlalchemy import Index
 
-from learnapp.auth.models import AuditEntry, User
+from learnapp.auth.models import AuditEntry, User, UserRole
 from learnapp.courses.models import LessonProgress
 from learnapp.quizzes.models import QuizAttempt
 
 INDEXES = (
     Index("ix_quiz_attempt_office_period", QuizAttempt.submitted_at, QuizAttempt.tier_id, QuizAttempt.audience,
           QuizAttempt.user_id, QuizAttempt.passed),
-    Index("ix_user_account_created_at", User.created_at),
+    Index("ix_user_account_office_cohort", User.created_at, User.birth_year, User.id),
+    Index("ix_user_role_office_learners", UserRole.name, UserRole.user_id),
     Index("ix_audit_entry_created_at", AuditEntry.created_at),
     Index("ix_lesson_progress_user_course_done", LessonProgress.user_id, LessonProgress.course_id,
           LessonProgress.completed_version_id),
