@@ -291,18 +291,22 @@ def month_label(at: str) -> str:
     return format_date(date(int(year), int(month), 1), "MMM yyyy")
 
 
-def _tallies(period: Period, by: str, months: list[Period]) -> list[queries.VisitTally]:
-    key = f"{period.kind}:{period.at}|{by}|{months[0].at if months else ''}"
-    rows = remembered("numbers:visits", key, lambda: [
-        [t.key, t.label, t.sessions, t.capacity, t.taken, t.waitlisted, t.attended, t.no_show]
-        for t in queries.visit_tallies(period, by, months)])
-    return [queries.VisitTally(*row) for row in rows]
+def _tallies(period: Period, months: list[Period]) -> tuple[list[queries.VisitTally], list[queries.VisitTally]]:
+    """(per month, per visit), both from one statement and one cached entry."""
+    key = f"{period.kind}:{period.at}|{months[0].at if months else ''}|{len(months)}"
+
+    def rows(tallies):
+        return [[t.key, t.label, t.sessions, t.capacity, t.taken, t.waitlisted, t.attended, t.no_show]
+                for t in tallies]
+
+    by_month, by_visit = remembered("numbers:visit-tallies", key,
+                                    lambda: [rows(tallies) for tallies in queries.visit_tallies(period, months)])
+    return ([queries.VisitTally(*row) for row in by_month], [queries.VisitTally(*row) for row in by_visit])
 
 
 def visits_section(filters: Filters, today: date, *, with_charts: bool = True) -> VisitsSection:
     months = rules.months_in(filters.period, today)
-    by_month = _tallies(filters.period, "month", months)
-    by_visit = _tallies(filters.period, "visit", months)
+    by_month, by_visit = _tallies(filters.period, months)
     section = VisitsSection(by_month, by_visit)
     section.tables["visits_month"] = Table(_visit_columns(_("Mois")),
                                            [_visit_cells(t, month_label(t.key)) for t in by_month],

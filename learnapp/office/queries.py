@@ -226,10 +226,16 @@ def _month_bucket(column, months: list[Period]):
     return case(*((and_(column >= m.start_utc, column < m.end_utc), literal(m.at)) for m in months), else_=literal(""))
 
 
-def visit_tallies(period: Period, by: str, months: list[Period]) -> list[VisitTally]:
-    """Per visit (``by="visit"``) or per month (``by="month"``) for sessions starting in
-    ``period`` (cancelled ones left out): seats offered and taken, seats on the waitlist,
-    people marked present and absent (confirmed bookings, holder and children)."""
+def visit_tallies(period: Period, months: list[Period]) -> tuple[list[VisitTally], list[VisitTally]]:
+    """(per month, per visit) for sessions starting in ``period`` (cancelled ones left out): seats
+    offered and taken, seats on the waitlist, people marked present and absent (confirmed
+    bookings, holder and children). Months are ``months`` (others are in no month's row).
+
+    One statement grouped by (visit, month): at most visits × (months + 1) rows, whatever the
+    number of bookings, folded here into the two tables (the bookings were read twice when each
+    table had its own statement). The bookings are read from indexes only
+    (``ix_visit_booking_office_waitlist``: status, session, seats, and
+    ``ix_visit_attendance_office_marks``: booking, person, attended — office/models.py)."""
     # Only the period's sessions' bookings are summed (through ix_visit_session_starts_at).
     in_period = select(VisitSession.id).where(_between(VisitSession.starts_at, period))
     waitlist = (select(Booking.session_id, func.sum(Booking.seats).label("seats"))
@@ -241,33 +247,29 @@ def visit_tallies(period: Period, by: str, months: list[Period]) -> list[VisitTa
              .join(Attendance, Attendance.booking_id == Booking.id)
              .where(Booking.status == CONFIRMED, Booking.session_id.in_(in_period))
              .group_by(Booking.session_id).subquery())
-    if by == "visit":
-        keys = (Visit.id, Visit.title)
-    else:
-        bucket = _month_bucket(VisitSession.starts_at, months)
-        keys = (bucket.label("month"),)
-    query = (select(*keys, func.count(VisitSession.id), func.sum(VisitSession.capacity), func.sum(VisitSession.taken),
-                    func.sum(func.coalesce(waitlist.c.seats, 0)), func.sum(func.coalesce(marks.c.present, 0)),
-                    func.sum(func.coalesce(marks.c.absent, 0)))
-             .join(Visit, Visit.id == VisitSession.visit_id)
-             .outerjoin(waitlist, waitlist.c.session_id == VisitSession.id)
-             .outerjoin(marks, marks.c.session_id == VisitSession.id)
-             .where(VisitSession.status != "cancelled", _between(VisitSession.starts_at, period))
-             .group_by(*keys))
-    if by != "visit" and months:
-        query = query.where(VisitSession.starts_at >= months[0].start_utc, VisitSession.starts_at < months[-1].end_utc)
-    rows = db.session.execute(query).all()
-    result = []
-    for row in rows:
-        if by == "visit":
-            key, label, numbers = row[0], row[1], row[2:]
-        else:
-            key, label, numbers = row[0], row[0], row[1:]
-        result.append(VisitTally(key, label, *(int(n or 0) for n in numbers)))
-    if by == "visit":
-        return sorted(result, key=lambda t: (-t.sessions, str(t.label)))
-    present = {t.key: t for t in result}
-    return [present.get(m.at) or VisitTally(m.at, m.at, 0, 0, 0, 0, 0, 0) for m in months]
+    bucket = _month_bucket(VisitSession.starts_at, months).label("month")
+    rows = db.session.execute(
+        select(Visit.id, Visit.title, bucket, func.count(VisitSession.id), func.sum(VisitSession.capacity),
+               func.sum(VisitSession.taken), func.sum(func.coalesce(waitlist.c.seats, 0)),
+               func.sum(func.coalesce(marks.c.present, 0)), func.sum(func.coalesce(marks.c.absent, 0)))
+        .join(Visit, Visit.id == VisitSession.visit_id)
+        .outerjoin(waitlist, waitlist.c.session_id == VisitSession.id)
+        .outerjoin(marks, marks.c.session_id == VisitSession.id)
+        .where(VisitSession.status != "cancelled", _between(VisitSession.starts_at, period))
+        .group_by(Visit.id, Visit.title, bucket)).all()
+    by_month: dict[str, list[int]] = {}
+    by_visit: dict[int, tuple[str, list[int]]] = {}
+    for visit_id, title, month, *numbers in rows:
+        numbers = [int(n or 0) for n in numbers]
+        targets = [by_visit.setdefault(visit_id, (title, [0] * len(numbers)))[1]]
+        if month:
+            targets.append(by_month.setdefault(month, [0] * len(numbers)))
+        for target in targets:
+            for index, value in enumerate(numbers):
+                target[index] += value
+    visits = sorted((VisitTally(visit_id, title, *numbers) for visit_id, (title, numbers) in by_visit.items()),
+                    key=lambda t: (-t.sessions, str(t.label)))
+    return [VisitTally(m.at, m.at, *by_month.get(m.at, [0] * 6)) for m in months], visits
 
 
 # -- 5. the audit log ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""office: the funnel's cohort from covering indexes (accounts by creation and birth year, learner roles)
+"""office: covering indexes for the funnel's cohort (accounts, learner roles) and the visits' tables (waitlist, marks)
 
 Revision ID: 0015
 Revises: 0009
@@ -22,9 +22,16 @@ def upgrade():
                     unique=False)
     op.drop_index('ix_user_account_created_at', table_name='user_account')
     op.create_index('ix_user_role_office_learners', 'user_role', ['name', 'user_id'], unique=False)
+    # The visits' tables: seats waitlisted and people marked per session, from the indexes alone.
+    op.create_index('ix_visit_booking_office_waitlist', 'visit_booking', ['status', 'session_id', 'seats'],
+                    unique=False)
+    op.create_index('ix_visit_attendance_office_marks', 'visit_attendance', ['booking_id', 'person', 'attended'],
+                    unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_visit_attendance_office_marks', table_name='visit_attendance')
+    op.drop_index('ix_visit_booking_office_waitlist', table_name='visit_booking')
     op.drop_index('ix_user_role_office_learners', table_name='user_role')
     op.create_index('ix_user_account_created_at', 'user_account', ['created_at'], unique=False)
     op.drop_index('ix_user_account_office_cohort', table_name='user_account')
