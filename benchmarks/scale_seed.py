@@ -5,10 +5,11 @@ Written with the driver's fastest path — ``executemany`` on SQLite, ``COPY`` o
 chunks of a few thousand learners, never the ORM row by row: 500,000 attempts (4.3 million
 answers) would take hours through the services. The rows look like the real ones: answers built
 and graded by each question type (``demo_values`` → ``parse`` → ``grade``) for the course's real
-bank, learners of every age group drawn the bank's questions for their group, passing tiers in
-order, a certificate for each passed tier that has an achievement, and about one booking for
-every five attempts. The kept statistics are then rebuilt from these rows by
-``tallies.rebuild`` (the same backfill as ``learnapp quizzes rebuild-stats``).
+bank, learners of every age group drawn the bank's questions for their group (having first
+completed every lesson of the course, as a tier requires), passing tiers in order, a certificate
+for each passed tier that has an achievement, and about one booking for every five attempts.
+The kept statistics are then rebuilt from these rows by ``tallies.rebuild`` (the same backfill
+as ``learnapp quizzes rebuild-stats``).
 
     from scale_seed import seed
     with app.app_context():
@@ -60,6 +61,8 @@ class Bank:
     right: dict  # version id → [Variant]
     wrong: dict  # version id → [Variant]
     difficulty: dict  # version id → float
+    lessons: list = field(default_factory=list)  # (lesson id, {audience: lesson version id}) in order
+    course_id: int = 0
 
 
 @dataclass
@@ -179,6 +182,18 @@ def prepare_bank(course_slug: str, rng: random.Random) -> Bank:
         for group in age_groups.ALL:
             drawn = rules.audience_to_draw(group, [g for g, found in by_group.items() if found])
             bank.candidates[(tier_id, group)] = by_group[drawn] if drawn else []
+    from learnapp.courses.models import Lesson, LessonVersion
+
+    texts = defaultdict(dict)
+    for lesson_id, version_id, audience in db.session.execute(
+            select(LessonVersion.lesson_id, LessonVersion.id, LessonVersion.audience)
+            .join(Lesson, Lesson.id == LessonVersion.lesson_id).where(Lesson.course_id == course.id)
+            .order_by(LessonVersion.id)):
+        texts[lesson_id][audience] = version_id  # the newest text per audience
+    bank.lessons = [(lesson_id, texts[lesson_id]) for lesson_id in db.session.scalars(
+        select(Lesson.id).where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id))
+        if texts[lesson_id]]
+    bank.course_id = course.id
     return bank
 
 
@@ -223,8 +238,8 @@ def seed(*, attempts: int, course_slug: str = "granville-terre-et-mer", rng_seed
         with engine.begin() as connection:
             _fast_writes(connection)
             ids = {table: _next_id(connection, table) for table in (
-                "user_account", "user_role", "quiz_attempt", "attempt_item", "certificate", "visit_session",
-                "visit_booking", "visit_attendance")}
+                "user_account", "user_role", "lesson_progress", "quiz_attempt", "attempt_item", "certificate",
+                "visit_session", "visit_booking", "visit_attendance")}
             rows = defaultdict(list)
             chunk_learner_ids = []
             for _ in range(chunk_learners):
@@ -242,7 +257,10 @@ def seed(*, attempts: int, course_slug: str = "granville-terre-et-mer", rng_seed
                 rows["user_role"].append((ids["user_role"], user_id, "learner", joined))
                 ids["user_role"] += 1
                 chunk_learner_ids.append(user_id)
-                missing -= _take_quizzes(rows, ids, bank, user_id, serial, group, joined, now, rng, missing)
+                written = _take_quizzes(rows, ids, bank, user_id, serial, group, joined, now, rng, missing)
+                if written:
+                    _finish_course(rows, ids, bank, user_id, group, joined)
+                missing -= written
             _bookings(rows, ids, chunk_learner_ids, visit_ids, now, rng)
             for table, columns in COLUMNS.items():
                 bulk_insert(connection, table, columns, rows[table])
@@ -265,6 +283,8 @@ COLUMNS = {
     "user_account": ("id", "display_name", "first_name", "last_name", "name_shown", "email", "password_hash",
                      "birth_year", "is_active_account", "created_at", "email_confirmed_at"),
     "user_role": ("id", "user_id", "name", "granted_at"),
+    "lesson_progress": ("id", "user_id", "lesson_id", "course_id", "last_version_id", "completed_version_id",
+                        "first_seen_at", "last_seen_at", "completed_at"),
     "quiz_attempt": ("id", "user_id", "tier_id", "number", "audience", "seed", "status", "started_at",
                      "submitted_at", "score", "passed"),
     "attempt_item": ("id", "attempt_id", "position", "question_version_id", "presentation", "answer",
@@ -277,6 +297,18 @@ COLUMNS = {
                       "confirmed_at", "sequence", "created_at"),
     "visit_attendance": ("id", "booking_id", "person", "attended", "marked_at"),
 }
+
+
+def _finish_course(rows, ids, bank: Bank, user_id: int, group: str, joined: datetime) -> None:
+    """A learner who takes a quiz has read the course first (a tier opens once the course is done):
+    every lesson completed, in their age group's text, a few minutes apart after joining. No random
+    draw, so the attempts seeded stay those of earlier runs."""
+    for position, (lesson_id, versions) in enumerate(bank.lessons, start=1):
+        version_id = versions.get(group) or next(iter(versions.values()))
+        seen = joined + timedelta(minutes=5 * position)
+        rows["lesson_progress"].append((ids["lesson_progress"], user_id, lesson_id, bank.course_id, version_id,
+                                        version_id, seen, seen, seen))
+        ids["lesson_progress"] += 1
 
 
 def _take_quizzes(rows, ids, bank: Bank, user_id: int, serial: int, group: str, joined: datetime, now: datetime,
