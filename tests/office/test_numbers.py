@@ -74,6 +74,17 @@ def test_funnel_equals_the_raw_rows(data, period, age):
         assert after.drop_off == before.people - after.people
 
 
+@pytest.mark.parametrize("ratio", [10**9, -1], ids=["from-openers", "person-by-person"])
+@pytest.mark.parametrize(("period", "age"), FILTERS)
+def test_both_ways_of_reading_the_funnel_equal_the_raw_rows(data, monkeypatch, period, age, ratio):
+    # funnel_counts reads the depths from lesson_progress's openers or asks each person of the
+    # cohort, whichever is cheaper for the sizes at hand: both must give the same numbers.
+    monkeypatch.setattr(queries, "OPENERS_SCAN_RATIO", ratio)
+    filters = _filters(period, age)
+    section = dashboard.funnel_section(filters, TODAY, with_charts=False)
+    assert [step.people for step in section.steps] == oracle.funnel(filters.period, age, TODAY)
+
+
 @pytest.mark.parametrize(("period", "age"), FILTERS)
 def test_visit_figures_equal_the_raw_rows(data, period, age):
     filters = _filters(period, age)
