@@ -96,7 +96,3 @@ def form_state(args, today: date) -> dict:
         "ages": [(rules.AGE_ALL, None)] + [(code, label) for code, label in age_groups.short_labels().items()],
         "populations": [(f, f.choices(), (args.get(f.key) or "")[:40]) for f in registered],
     }
-
-
-def option_value(period: Period) -> str:
-    return f"{period.kind}:{period.at}" if period.at else period.kind
