@@ -80,9 +80,15 @@ def test_both_ways_of_reading_the_funnel_equal_the_raw_rows(data, monkeypatch, p
     # funnel_counts reads the depths from lesson_progress's openers or asks each person of the
     # cohort, whichever is cheaper for the sizes at hand: both must give the same numbers.
     monkeypatch.setattr(queries, "OPENERS_SCAN_RATIO", ratio)
+    chosen = []  # the way each count took: True = from the openers
+    choose = queries._openers_first
+    monkeypatch.setattr(queries, "_openers_first", lambda registered: chosen.append(choose(registered)) or chosen[-1])
     filters = _filters(period, age)
     section = dashboard.funnel_section(filters, TODAY, with_charts=False)
-    assert [step.people for step in section.steps] == oracle.funnel(filters.period, age, TODAY)
+    expected = oracle.funnel(filters.period, age, TODAY)
+    assert [step.people for step in section.steps] == expected
+    # The way asked for is the way taken (an empty cohort is answered before any choice).
+    assert chosen == ([ratio > 0] if expected[0] else [])
 
 
 @pytest.mark.parametrize(("period", "age"), FILTERS)
