@@ -139,7 +139,7 @@ def prepare_bank(course_slug: str, rng: random.Random) -> Bank:
     """Latest versions of the course's questions, each with a fixed presentation and a few right
     and wrong answers, graded by its type."""
     from learnapp.certificates.models import Achievement
-    from learnapp.courses.models import Course
+    from learnapp.courses.models import Course, Lesson, LessonVersion
     from learnapp.quizzes.models import Question, QuestionVersion, QuizTier
 
     course = db.session.scalar(select(Course).where(Course.slug == course_slug))
@@ -182,8 +182,6 @@ def prepare_bank(course_slug: str, rng: random.Random) -> Bank:
         for group in age_groups.ALL:
             drawn = rules.audience_to_draw(group, [g for g, found in by_group.items() if found])
             bank.candidates[(tier_id, group)] = by_group[drawn] if drawn else []
-    from learnapp.courses.models import Lesson, LessonVersion
-
     texts = defaultdict(dict)
     for lesson_id, version_id, audience in db.session.execute(
             select(LessonVersion.lesson_id, LessonVersion.id, LessonVersion.audience)

@@ -82,7 +82,12 @@ def test_both_ways_of_reading_the_funnel_equal_the_raw_rows(data, monkeypatch, p
     monkeypatch.setattr(queries, "OPENERS_SCAN_RATIO", ratio)
     chosen = []  # the way each count took: True = from the openers
     choose = queries._openers_first
-    monkeypatch.setattr(queries, "_openers_first", lambda registered: chosen.append(choose(registered)) or chosen[-1])
+
+    def recorded(registered):
+        chosen.append(choose(registered))
+        return chosen[-1]
+
+    monkeypatch.setattr(queries, "_openers_first", recorded)
     filters = _filters(period, age)
     section = dashboard.funnel_section(filters, TODAY, with_charts=False)
     expected = oracle.funnel(filters.period, age, TODAY)
