@@ -31,6 +31,12 @@ def _all_at_once(clients, action) -> list:
         return list(pool.map(run, clients))
 
 
+def _form_key(page: str, offer_id: int) -> str:
+    """The one-time key of the grant form of one offer (each offer's form has its own)."""
+    form = re.search(rf'action="[^"]*/offers/{offer_id}/use">(.*?)</form>', page, re.S).group(1)
+    return re.search(r'name="key" value="([0-9a-f]{32})"', form).group(1)
+
+
 def test_cashiers_pressing_at_once_record_one_use(app, db, migrated, tmp_path, make_ambassador, make_card,
                                                   make_partner):
     card = make_card(make_ambassador(1))
@@ -45,7 +51,7 @@ def test_cashiers_pressing_at_once_record_one_use(app, db, migrated, tmp_path, m
             status, _headers, page = client.get(f"/partners/check?number={number}")
             assert status == 200, page[:300]
             client.token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-            client.key = re.search(r'name="key" value="([0-9a-f]{32})"', page).group(1)
+            client.keys = {offer_id: _form_key(page, offer_id) for offer_id in (daily_id, shop_id)}
             return client
 
         with ThreadPoolExecutor(max_workers=6) as pool:
@@ -53,7 +59,7 @@ def test_cashiers_pressing_at_once_record_one_use(app, db, migrated, tmp_path, m
 
         # 1. Every cashier grants the once-a-day entry at the same moment: one use.
         results = _all_at_once(clients, lambda c: c.post(
-            f"/partners/cards/{number}/offers/{daily_id}/use", {"csrf_token": c.token, "key": c.key}))
+            f"/partners/cards/{number}/offers/{daily_id}/use", {"csrf_token": c.token, "key": c.keys[daily_id]}))
         statuses = [status for status, _h, _t in results]
         # One grant; every other cashier is told it was already granted (or, on a machine so busy
         # that SQLite's retries ran out, to try again: 503, nothing recorded). Never a 500.
@@ -62,7 +68,8 @@ def test_cashiers_pressing_at_once_record_one_use(app, db, migrated, tmp_path, m
         assert all("Déjà accordée pour cette période" in text for status, _h, text in results if status == 409)
 
         # 2. One form sent many times at once (a double tap on a slow network), unlimited offer: one use.
-        same_key = clients[0].key
+        # Each offer's form carries its own key; the shop offer's was never sent in step 1.
+        same_key = clients[0].keys[shop_id]
         results = _all_at_once(clients, lambda c: c.post(
             f"/partners/cards/{number}/offers/{shop_id}/use", {"csrf_token": c.token, "key": same_key}))
         statuses = [status for status, _h, _t in results]
