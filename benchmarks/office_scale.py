@@ -103,6 +103,10 @@ def main() -> int:
         from learnapp.core.chart_cache import ChartCache
     except ImportError:  # a tree from before the charts
         chart_cache = ChartCache = None
+    try:
+        from learnapp.office import milestones
+    except ImportError:  # a tree from before the kept funnel depths
+        milestones = None
 
     from learnapp import create_app
     from learnapp.auth import services as accounts
@@ -194,6 +198,8 @@ def main() -> int:
                 started = time.perf_counter()
                 if report.attempts or not reused:
                     rebuilt = tallies.rebuild()
+                    if milestones is not None:  # the funnel's kept depths, from the rows seeded
+                        milestones.rebuild()
                     db.session.commit()
                 else:  # a reused instance, nothing added: its kept statistics were rebuilt when seeded
                     rebuilt = tallies.RebuildReport()

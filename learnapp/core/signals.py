@@ -13,3 +13,7 @@ visit_attended = signals.signal("visit-attended")
 # sender: the certificate; kwargs: recipient (User), actor (User), reason (str). Sent by the
 # certificates' revoke service; ambassadors lower a level that no longer holds.
 certificate_revoked = signals.signal("certificate-revoked")
+# sender: the person's user id. Sent in the transaction that changed what a person has done: a
+# lesson opened or finished, an attempt graded, an attendance mark set or corrected, a pupil's
+# progress erased. The office keeps each person's depth in its funnel (office/milestones.py).
+activity_changed = signals.signal("activity-changed")

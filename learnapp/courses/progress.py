@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from learnapp.core.signals import activity_changed
 from learnapp.courses import rules
 from learnapp.courses.models import Course, Lesson, LessonProgress, LessonVersion
 from learnapp.extensions import db
@@ -52,6 +53,8 @@ def _check(lesson: Lesson, version: LessonVersion) -> None:
 def record_view(user, lesson: Lesson, version: LessonVersion, now: datetime) -> LessonProgress:
     """The learner opened ``version`` of ``lesson``: remember it as the last text they saw."""
     row, created = _ensure_row(user, lesson, version, now)
+    if created:
+        activity_changed.send(user.id)  # opened a lesson
     if not created and rules.view_needs_recording(row.last_version_id, row.last_seen_at, version.id, now):
         row.last_version_id = version.id
         row.last_seen_at = max(row.last_seen_at, now)
@@ -79,6 +82,7 @@ def mark_done(user, lesson: Lesson, version: LessonVersion, now: datetime) -> bo
     db.session.refresh(row)
     if result.rowcount != 1:
         return False
+    activity_changed.send(user.id)  # opened, and perhaps finished a course
     if not created:
         row.last_version_id = version.id
         row.last_seen_at = max(row.last_seen_at, now)

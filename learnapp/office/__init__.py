@@ -5,10 +5,13 @@ from learnapp.core.i18n import _l
 
 
 def init_app(app):
+    from learnapp.core import content_packs
     from learnapp.core.extension_points import add_staff_section
-    from learnapp.office import cli, models, routes, seams  # noqa: F401 (models: the indexes Alembic knows)
+    from learnapp.office import cli, milestones, models, receivers, routes, seams  # noqa: F401 (models, milestones: what Alembic knows)
 
     seams.registry(app)
+    receivers.connect(app)
+    content_packs.after_load(app, milestones.rebuild_if_lessons_changed)
     app.register_blueprint(routes.bp)
     app.cli.add_command(cli.office)
     add_staff_section(app, "office.dashboard", _l("Tableau de bord"), order=5,

@@ -1,4 +1,4 @@
-"""`learnapp office …`: the monthly report; forgetting stored charts.
+"""`learnapp office …`: the monthly report; forgetting stored charts; rebuilding the kept funnel.
 
 Messages in the command line's language (French unless --lang en or LEARNAPP_LANG=en)."""
 
@@ -14,7 +14,8 @@ from flask_babel import force_locale
 from learnapp.core import chart_cache
 from learnapp.core.messages import N_, cli_locale, translate
 from learnapp.db import utcnow
-from learnapp.office import report, rules
+from learnapp.extensions import db
+from learnapp.office import milestones, report, rules
 from learnapp.office.rules import FilterError
 
 
@@ -49,3 +50,13 @@ def report_command(month: str, fmt: str, output: Path | None):
 def charts_clear_command():
     """Oublie les graphiques enregistrés (ils seront redessinés à la demande)."""
     click.echo(translate(N_("%(count)s graphique(s) oublié(s)."), {"count": chart_cache.clear()}))
+
+
+@office.command("rebuild-funnel")
+@with_appcontext
+def rebuild_funnel_command():
+    """Recalcule la profondeur de chacun dans le parcours (après une modification des leçons)."""
+    db.session.rollback()  # the rebuild's first statement must be its first write (SQLite's lock)
+    kept = milestones.rebuild()
+    db.session.commit()
+    click.echo(translate(N_("Parcours recalculé : %(count)s personne(s) ayant ouvert une leçon."), {"count": kept}))

@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, exists, false, func, literal, or_, select, te
 from learnapp.auth.models import AuditEntry, User, UserRole
 from learnapp.courses.models import Course, Lesson, LessonProgress, LessonVersion
 from learnapp.extensions import db
-from learnapp.office import rules
+from learnapp.office import milestones, rules
 from learnapp.office.rules import Filters, Period
 from learnapp.quizzes.models import QuizAttempt, QuizTier, QuizTierStat
 from learnapp.visits.models import Attendance, Booking, Visit, VisitSession
@@ -120,37 +120,61 @@ def _flag(condition):
     return case((condition, 1), else_=0)
 
 
-def _finished_a_course(user_id):
+def lessons_per_course(conn=None) -> list[tuple[int, int]]:
+    """(course id, lessons that have a text) for every course with one: what "finished a course"
+    is measured against (a few rows)."""
+    has_text = select(LessonVersion.id).where(LessonVersion.lesson_id == Lesson.id).exists()
+    return [tuple(row) for row in (conn or db.session).execute(
+        select(Lesson.course_id, func.count(Lesson.id)).where(has_text).group_by(Lesson.course_id)
+        .order_by(Lesson.course_id)).all()]
+
+
+def _finished_a_course(user_id, per_course: list[tuple[int, int]]):
     """The person completed every lesson that has a text in at least one course.
 
-    The lessons with a text per course are counted once (a handful of rows), so the condition on
-    a person is one indexed count per course (ix_lesson_progress_user_course_done), instead of a
-    grouped subquery joined for every person of the cohort."""
-    has_text = select(LessonVersion.id).where(LessonVersion.lesson_id == Lesson.id).exists()
-    lessons_per_course = db.session.execute(
-        select(Lesson.course_id, func.count(Lesson.id)).where(has_text).group_by(Lesson.course_id)
-        .order_by(Lesson.course_id)).all()
-    if not lessons_per_course:
+    The lessons with a text per course are counted once (``lessons_per_course``: a handful of
+    rows), so the condition on a person is one indexed count per course
+    (ix_lesson_progress_user_course_done), instead of a grouped subquery joined for every person
+    of the cohort."""
+    if not per_course:
         return false()
     return or_(*(select(func.count(LessonProgress.id))
                  .where(LessonProgress.user_id == user_id, LessonProgress.course_id == course_id,
                         LessonProgress.completed_version_id.is_not(None)).scalar_subquery() >= lessons
-                 for course_id, lessons in lessons_per_course))
+                 for course_id, lessons in per_course))
 
 
-def standard_steps() -> list[tuple[str, object]]:
-    """(key, SQL condition on a user id) for the funnel's own steps, in order."""
+STANDARD_KEYS = (OPENED, "finished", "attempted", "passed", "visited")
+
+
+def standard_steps(conn=None, per_course: list[tuple[int, int]] | None = None) -> list[tuple[str, object]]:
+    """(key, SQL condition on a user id) for the funnel's own steps, in order (``STANDARD_KEYS``;
+    office/milestones.py keeps each person's depth in them)."""
     user_id = User.id
+    per_course = lessons_per_course(conn) if per_course is None else per_course
     return [
         # Keep this condition "has any lesson_progress row": funnel_counts' shortcut for large
         # cohorts reads exactly those people (lesson_progress's user ids) and takes it as reached.
         (OPENED, exists().where(LessonProgress.user_id == user_id)),
-        ("finished", _finished_a_course(user_id)),
+        ("finished", _finished_a_course(user_id, per_course)),
         ("attempted", exists().where(QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_not(None))),
         ("passed", exists().where(QuizAttempt.user_id == user_id, QuizAttempt.passed.is_(True))),
         ("visited", exists().where(Booking.user_id == user_id, Attendance.booking_id == Booking.id,
                                    Attendance.person == 0, Attendance.attended.is_(True))),
     ]
+
+
+def person_depth(steps: list[tuple[str, object]], user_id: int):
+    """The select of one person's depth in ``steps``."""
+    return select(_depth(steps)).select_from(User).where(User.id == user_id)
+
+
+def openers_depths(steps: list[tuple[str, object]]):
+    """The select of (user id, depth in ``steps``) for every person who opened a lesson (the
+    first step, known reached): everyone else's depth is 0."""
+    openers = select(LessonProgress.user_id).distinct().subquery()
+    return (select(openers.c.user_id, _depth(steps[1:], 1)).select_from(openers)
+            .join(User, User.id == openers.c.user_id))
 
 
 def cohort_conditions(filters: Filters, today: date, extra_conditions=()) -> list:
@@ -222,7 +246,10 @@ def funnel_counts(filters: Filters, today: date, steps: list[tuple[str, object]]
                                            drive_from_roles=everything))
     if not steps or not registered:
         return [registered] + [0] * len(steps)
-    if steps[0][0] == OPENED and _openers_first(registered):
+    openers_first = steps[0][0] == OPENED and _openers_first(registered)
+    if _kept_depths_apply(steps):
+        people = _kept_people(steps, filters, today, extra_conditions, openers_first)
+    elif openers_first:
         openers = select(LessonProgress.user_id).distinct().subquery()
         people = _cohort(select(_depth(steps[1:], 1).label("depth")).select_from(openers)
                          .join(User, User.id == openers.c.user_id), filters, today, extra_conditions).subquery()
@@ -234,6 +261,30 @@ def funnel_counts(filters: Filters, today: date, steps: list[tuple[str, object]]
     # more people than registered, so the page cannot show a negative drop-off.
     return [registered] + [min(registered, sum(n for reached, n in by_depth.items() if reached >= rank))
                            for rank in range(1, len(steps) + 1)]
+
+
+def _kept_depths_apply(steps: list[tuple[str, object]]) -> bool:
+    """Whether the funnel can read office/milestones.py's kept depths: it starts with the standard
+    steps and the depths were built against today's lessons."""
+    return (tuple(key for key, _ in steps[:len(STANDARD_KEYS)]) == STANDARD_KEYS
+            and milestones.usable(milestones.lessons_key(lessons_per_course())))
+
+
+def _kept_people(steps, filters: Filters, today: date, extra_conditions, openers_first: bool):
+    """The cohort's depths from the kept rows; the contributed steps after the
+    standard ones are asked only of the people who reached all of those.
+
+    ``openers_first``: read every kept row (each is a person who opened a lesson) and keep the
+    cohort's; otherwise ask each person of the cohort for their kept row (a month's cohort)."""
+    standard, kept_row = len(STANDARD_KEYS), milestones.FunnelDepth
+    if openers_first:
+        depth = case((kept_row.depth < standard, kept_row.depth),
+                     else_=_depth(steps[standard:], standard)).label("depth")
+        query = select(depth).select_from(kept_row).join(User, User.id == kept_row.user_id)
+        return _cohort(query, filters, today, extra_conditions).subquery()
+    kept = func.coalesce(select(kept_row.depth).where(kept_row.user_id == User.id).scalar_subquery(), 0)
+    depth = case((kept < standard, kept), else_=_depth(steps[standard:], standard)).label("depth")
+    return _cohort(select(depth).select_from(User), filters, today, extra_conditions).subquery()
 
 
 def _openers_first(registered: int) -> bool:

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select, update
 from learnapp.auth import services as accounts
 from learnapp.auth import sessions
 from learnapp.certificates.models import Certificate
+from learnapp.core.signals import activity_changed
 from learnapp.courses.models import LessonProgress
 from learnapp.extensions import db
 from learnapp.schools import roster, rules
@@ -61,6 +62,7 @@ def remove(chosen: list[Pupil], school_class: SchoolClass, *, actor, now: dateti
         pupil.removed_at = now
         pupil.consent_at = pupil.consent_on = pupil.consent_by_id = None
         db.session.execute(delete(LessonProgress).where(LessonProgress.user_id == user.id))
+        activity_changed.send(user.id)
         db.session.execute(update(Certificate).where(Certificate.user_id == user.id)
                            .values(recipient_name=name[:200], public_name=name[:200])
                            .execution_options(synchronize_session=False))
