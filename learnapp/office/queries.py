@@ -246,10 +246,9 @@ def funnel_counts(filters: Filters, today: date, steps: list[tuple[str, object]]
                                            drive_from_roles=everything))
     if not steps or not registered:
         return [registered] + [0] * len(steps)
-    openers_first = steps[0][0] == OPENED and _openers_first(registered)
     if _kept_depths_apply(steps):
-        people = _kept_people(steps, filters, today, extra_conditions, openers_first)
-    elif openers_first:
+        people = _kept_people(steps, filters, today, extra_conditions, drive_from_roles=everything)
+    elif steps[0][0] == OPENED and _openers_first(registered):
         openers = select(LessonProgress.user_id).distinct().subquery()
         people = _cohort(select(_depth(steps[1:], 1).label("depth")).select_from(openers)
                          .join(User, User.id == openers.c.user_id), filters, today, extra_conditions).subquery()
@@ -270,21 +269,17 @@ def _kept_depths_apply(steps: list[tuple[str, object]]) -> bool:
             and milestones.usable(milestones.lessons_key(lessons_per_course())))
 
 
-def _kept_people(steps, filters: Filters, today: date, extra_conditions, openers_first: bool):
-    """The cohort's depths from the kept rows; the contributed steps after the
-    standard ones are asked only of the people who reached all of those.
-
-    ``openers_first``: read every kept row (each is a person who opened a lesson) and keep the
-    cohort's; otherwise ask each person of the cohort for their kept row (a month's cohort)."""
+def _kept_people(steps, filters: Filters, today: date, extra_conditions, *, drive_from_roles: bool):
+    """The cohort's depths from the kept rows (one primary-key lookup per person, 0 without a
+    row); the contributed steps after the standard ones are asked only of the people who reached
+    all of those. Driven from the cohort like its count (``_cohort``): at 500,000 attempts on
+    SQLite, "everything" reads 200,000 learners this way in ~80 ms, where scanning the kept rows
+    and checking each one's account and role took ~550 ms."""
     standard, kept_row = len(STANDARD_KEYS), milestones.FunnelDepth
-    if openers_first:
-        depth = case((kept_row.depth < standard, kept_row.depth),
-                     else_=_depth(steps[standard:], standard)).label("depth")
-        query = select(depth).select_from(kept_row).join(User, User.id == kept_row.user_id)
-        return _cohort(query, filters, today, extra_conditions).subquery()
     kept = func.coalesce(select(kept_row.depth).where(kept_row.user_id == User.id).scalar_subquery(), 0)
     depth = case((kept < standard, kept), else_=_depth(steps[standard:], standard)).label("depth")
-    return _cohort(select(depth).select_from(User), filters, today, extra_conditions).subquery()
+    return _cohort(select(depth).select_from(User), filters, today, extra_conditions,
+                   drive_from_roles=drive_from_roles).subquery()
 
 
 def _openers_first(registered: int) -> bool:

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from learnapp.office import dashboard, queries, rules
+from learnapp.office import dashboard, milestones, queries, rules
 from learnapp.office.rules import Filters
 from tests.office import oracle
 from tests.office.builders import world
@@ -74,26 +74,36 @@ def test_funnel_equals_the_raw_rows(data, period, age):
         assert after.drop_off == before.people - after.people
 
 
+@pytest.mark.parametrize("kept", [True, False], ids=["kept-depths", "asked"])
 @pytest.mark.parametrize("ratio", [10**9, -1], ids=["from-openers", "person-by-person"])
 @pytest.mark.parametrize(("period", "age"), FILTERS)
-def test_both_ways_of_reading_the_funnel_equal_the_raw_rows(data, monkeypatch, period, age, ratio):
-    # funnel_counts reads the depths from lesson_progress's openers or asks each person of the
-    # cohort, whichever is cheaper for the sizes at hand: both must give the same numbers.
+def test_every_way_of_reading_the_funnel_equals_the_raw_rows(data, db, monkeypatch, period, age, ratio, kept):
+    # funnel_counts reads the kept depths (office/milestones.py) when they were built against
+    # today's lessons, else asks the questions, from the openers or person by person, whichever
+    # is cheaper for the sizes at hand: every way must give the same numbers.
+    if not kept:
+        db.session.execute(db.delete(milestones.FunnelState))
     monkeypatch.setattr(queries, "OPENERS_SCAN_RATIO", ratio)
-    chosen = []  # the way each count took: True = from the openers
-    choose = queries._openers_first
+    chosen = []  # the ways each count took: kept depths?, then (if not) from the openers?
+    choose_openers, choose_kept = queries._openers_first, queries._kept_depths_apply
 
-    def recorded(registered):
-        chosen.append(choose(registered))
+    def recorded_openers(registered):
+        chosen.append(choose_openers(registered))
         return chosen[-1]
 
-    monkeypatch.setattr(queries, "_openers_first", recorded)
+    def recorded_kept(steps):
+        chosen.append(choose_kept(steps))
+        return chosen[-1]
+
+    monkeypatch.setattr(queries, "_openers_first", recorded_openers)
+    monkeypatch.setattr(queries, "_kept_depths_apply", recorded_kept)
     filters = _filters(period, age)
     section = dashboard.funnel_section(filters, TODAY, with_charts=False)
     expected = oracle.funnel(filters.period, age, TODAY)
     assert [step.people for step in section.steps] == expected
-    # The way asked for is the way taken (an empty cohort is answered before any choice).
-    assert chosen == ([ratio > 0] if expected[0] else [])
+    # The ways asked for are the ways taken (an empty cohort is answered before any choice; the
+    # kept depths are read person by person, no second choice).
+    assert chosen == (([True] if kept else [False, ratio > 0]) if expected[0] else [])
 
 
 @pytest.mark.parametrize(("period", "age"), FILTERS)

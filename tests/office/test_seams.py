@@ -13,12 +13,12 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from learnapp.ambassadors.models import JOINED, LEFT, PAUSED, LevelChange, Membership
 from learnapp.cards.models import Card, CardPhoto
 from learnapp.extensions import db as _db
-from learnapp.office import dashboard, rules
+from learnapp.office import dashboard, milestones, queries, rules
 from learnapp.office.rules import Filters
 from learnapp.partners.models import Offer, OfferUse, Partner
 from learnapp.partners.rules import month_of
@@ -113,8 +113,13 @@ def test_school_and_class_filters_equal_the_raw_rows(data, period):
                                         with_charts=False).steps[0].people < whole
 
 
+@pytest.mark.parametrize("kept", [True, False], ids=["kept-depths", "asked"])
 @pytest.mark.parametrize("period", PERIODS)
-def test_funnel_ambassador_levels_equal_the_raw_rows(data, period):
+def test_funnel_ambassador_levels_equal_the_raw_rows(data, period, kept):
+    # The levels are asked only of the people whose kept depth is the last standard step.
+    if not kept:
+        _db.session.execute(delete(milestones.FunnelState))
+    assert queries._kept_depths_apply(queries.standard_steps()) is kept
     filters = _filters(period)
     section = dashboard.funnel_section(filters, TODAY, with_charts=False)
     labels = [s.label for s in section.steps]
