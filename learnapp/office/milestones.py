@@ -20,7 +20,8 @@ answer — how many of those five steps they reached in a row — is one row of
   questions as before (right, slower) until :func:`rebuild` runs: at the migration that creates
   the table, after a ``learnapp content load`` that changed them, by ``learnapp office
   rebuild-funnel``.
-- **Only people who opened a lesson have a row** (depth 0 is the default). The contributed steps
+- **Only people who opened a lesson have a row** after a rebuild (no row: depth 0; a refresh may
+  keep a 0, for someone whose progress was erased). The contributed steps
   after the fifth (ambassador levels, office/seams.py) are not kept: they are asked only of the
   people whose kept depth is 5, a small part of the cohort.
 """
@@ -76,6 +77,14 @@ def _dialect(conn) -> str:
     return bind.dialect.name
 
 
+def _insert(conn):
+    if _dialect(conn) == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(FunnelDepth)
+
+
 def refresh(user_id: int, conn=None) -> None:
     """Ask the five questions again for one person and keep the answer (no-op before a build)."""
     from learnapp.office import queries
@@ -85,17 +94,12 @@ def refresh(user_id: int, conn=None) -> None:
         return  # nothing kept yet: the funnel asks everyone until the first rebuild
     if _dialect(conn) == "postgresql":
         # Hold the person's row (created if need be) until the commit: a change made at the same
-        # moment recomputes after this one commits, and sees it.
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        conn.execute(pg_insert(FunnelDepth).values(user_id=user_id, depth=0)
-                     .on_conflict_do_nothing(index_elements=["user_id"]))
+        # moment waits here, then asks the questions after this one committed, and sees it.
+        conn.execute(_insert(conn).values(user_id=user_id, depth=0).on_conflict_do_nothing(index_elements=["user_id"]))
         conn.execute(select(FunnelDepth.user_id).where(FunnelDepth.user_id == user_id).with_for_update())
-    steps = queries.standard_steps(conn)
-    depth = conn.scalar(queries.person_depth(steps, user_id)) or 0
-    conn.execute(delete(FunnelDepth).where(FunnelDepth.user_id == user_id))
-    if depth:
-        conn.execute(insert(FunnelDepth).values(user_id=user_id, depth=depth))
+    depth = conn.scalar(queries.person_depth(queries.standard_steps(conn), user_id)) or 0
+    statement = _insert(conn).values(user_id=user_id, depth=depth)
+    conn.execute(statement.on_conflict_do_update(index_elements=["user_id"], set_={"depth": statement.excluded.depth}))
 
 
 def rebuild_if_lessons_changed() -> None:

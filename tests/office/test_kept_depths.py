@@ -6,18 +6,23 @@
 - A content load that adds a lesson un-finishes people: the load rebuilds the depths, and the
   funnel shows them un-finished; a load that changes no lesson rebuilds nothing.
 - Before any rebuild, or against other lessons than today's, the funnel does not read them.
+- Two changes for one person at once (a guide's mark held open while the person finishes the
+  course, real threads and connections; SQLite here, PostgreSQL under tests/with-postgres.sh): the
+  kept row sees both, whichever commits last.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
+import threading
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from learnapp.auth.models import User
 from learnapp.courses import progress
 from learnapp.courses.models import Course, Lesson, LessonVersion
 from learnapp.db import utcnow
@@ -25,6 +30,7 @@ from learnapp.extensions import db as _db
 from learnapp.office import milestones, queries, rules
 from learnapp.office.rules import Filters
 from learnapp.visits import attendance, booking
+from learnapp.visits.models import Booking, VisitSession
 from tests.courses.pack_builder import AUDIENCES, lesson_text, png
 from tests.courses.pack_builder import make_course as write_course
 from tests.quizzes.quiz_helpers import add_questions, every_type, make_course, make_tier, take
@@ -34,8 +40,10 @@ _courses = itertools.count(1)
 
 
 def kept_rows() -> dict[int, int]:
+    """The kept depths above 0 (a refresh may keep a 0 where a rebuild keeps no row)."""
     _db.session.expire_all()
-    return dict(_db.session.execute(select(milestones.FunnelDepth.user_id, milestones.FunnelDepth.depth)).all())
+    return dict(_db.session.execute(select(milestones.FunnelDepth.user_id, milestones.FunnelDepth.depth)
+                                    .where(milestones.FunnelDepth.depth > 0)).all())
 
 
 def asked_rows() -> dict[int, int]:
@@ -147,3 +155,67 @@ def test_the_funnel_reads_kept_depths_only_when_built_against_todays_lessons(app
                                  source_hash="b", source="files", created_at=now))
     db.session.flush()
     assert not queries._kept_depths_apply(queries.standard_steps())  # "finished" means more today
+
+
+def test_two_changes_for_one_person_at_once_are_both_kept(app, db, make_user, make_session, make_visit):  # noqa: F811
+    # Alone, the guide's mark leaves the person at "opened" (the course is not finished) and the
+    # last lesson takes them to "passed"; together they reach "attended a visit". The mark's
+    # transaction stays open while the lesson is finished: a refresh that did not wait for it
+    # would keep "passed" once both committed.
+    now = utcnow()
+    course = make_course(now - timedelta(days=3), slug="parcours-course", lessons=("les-marees", "chausey"))
+    tier = make_tier(course, 1, questions_per_attempt=3, requires_course_done=False)
+    add_questions(course, every_type(), now - timedelta(days=3))
+    milestones.rebuild()
+    db.session.commit()
+    guide, person = make_user("guide"), make_user()
+    session = make_session(visit=make_visit(guide=guide, now=now - timedelta(days=2)),
+                           now=now - timedelta(days=1), starts_in=timedelta(days=1, minutes=-10))
+    held = booking.book(person, session, now=now - timedelta(days=1)).booking
+    (first, first_version), (last, last_version) = _lessons(course)
+    progress.mark_done(person, first, first_version, now - timedelta(hours=2))
+    assert take(person, tier, now - timedelta(hours=1), random.Random(3), p_right=1.0, p_blank=0.0).passed
+    db.session.commit()
+    ids = {"person": person.id, "guide": guide.id, "session": session.id, "booking": held.id,
+           "lesson": last.id, "version": last_version.id}
+    assert kept_rows() == {person.id: 1}
+
+    marked, release, errors = threading.Event(), threading.Event(), []
+
+    def guide_marks():
+        with app.app_context():
+            try:
+                visit_session = _db.session.get(VisitSession, ids["session"])
+                attendance.mark(visit_session, _db.session.get(Booking, ids["booking"]), 0, True,
+                                actor=_db.session.get(User, ids["guide"]), now=utcnow())
+                marked.set()
+                release.wait(10)  # the transaction (and the person's kept row) held open
+                _db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+                marked.set()
+            finally:
+                _db.session.remove()
+
+    def person_finishes():
+        with app.app_context():
+            try:
+                progress.mark_done(_db.session.get(User, ids["person"]), _db.session.get(Lesson, ids["lesson"]),
+                                   _db.session.get(LessonVersion, ids["version"]), utcnow())
+                _db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                _db.session.remove()
+
+    first_thread = threading.Thread(target=guide_marks)
+    first_thread.start()
+    assert marked.wait(10)
+    second_thread = threading.Thread(target=person_finishes)
+    second_thread.start()
+    second_thread.join(0.5)  # it waits for the guide's transaction (the row lock, or SQLite's writer lock)
+    release.set()
+    first_thread.join(10)
+    second_thread.join(10)
+    assert errors == []
+    assert kept_rows() == asked_rows() == {ids["person"]: 5}
