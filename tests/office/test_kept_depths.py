@@ -33,7 +33,7 @@ from learnapp.visits import attendance, booking
 from learnapp.visits.models import Booking, VisitSession
 from tests.courses.pack_builder import AUDIENCES, lesson_text, png
 from tests.courses.pack_builder import make_course as write_course
-from tests.quizzes.quiz_helpers import add_questions, every_type, make_course, make_tier, take
+from tests.quizzes.quiz_helpers import add_questions, every_type, finish_course, make_course, make_tier, take
 from tests.visits.conftest import make_session, make_visit  # noqa: F401 (fixtures)
 
 _courses = itertools.count(1)
@@ -219,3 +219,16 @@ def test_two_changes_for_one_person_at_once_are_both_kept(app, db, make_user, ma
     second_thread.join(10)
     assert errors == []
     assert kept_rows() == asked_rows() == {ids["person"]: 5}
+
+
+def test_the_rebuild_command_keeps_what_the_rows_say(runner, db, make_user, now):
+    course = make_course(now, slug="parcours-commande", lessons=("les-marees",))
+    learner = make_user()
+    finish_course(learner, course, now)  # rows written directly: no signal, nothing kept yet
+    db.session.execute(db.delete(milestones.FunnelDepth))
+    db.session.commit()
+    result = runner.invoke(args=["office", "rebuild-funnel"])
+    assert result.exit_code == 0, result.output
+    assert "Parcours recalculé : 1 personne(s) ayant ouvert une leçon." in result.output
+    assert kept_rows() == asked_rows() == {learner.id: 2}
+    assert queries._kept_depths_apply(queries.standard_steps())
