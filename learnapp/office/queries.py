@@ -238,8 +238,12 @@ def funnel_counts(filters: Filters, today: date, steps: list[tuple[str, object]]
     ``lesson_progress`` (``OPENERS_SCAN_RATIO``), only the people who opened a lesson are looked at,
     read in id order from lesson_progress's user index, the step known reached: everyone else has
     depth 0 and costs nothing beyond the count. Otherwise (a month's cohort against years of
-    progress) the cohort's people are asked one by one. Both give the same numbers
-    (tests/office/test_numbers.py runs both)."""
+    progress) the cohort's people are asked one by one.
+
+    Before either, when the steps start with the standard ones and each person's depth in them
+    is kept against today's lessons (office/milestones.py), the depths are read from those rows
+    (``_kept_by_depth``) and only the contributed steps are asked. Every way gives the same
+    numbers (tests/office/test_numbers.py runs each)."""
     _without_jit()
     everything = filters.period.start_utc is None and filters.period.end_utc is None
     if everything and filters.age_group == rules.AGE_ALL and not extra_conditions:
