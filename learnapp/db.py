@@ -22,6 +22,21 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def dialect_name(conn) -> str:
+    """"postgresql" or "sqlite", for a session or a connection."""
+    bind = conn.get_bind() if hasattr(conn, "get_bind") else conn
+    return bind.dialect.name
+
+
+def dialect_insert(conn, table):
+    """The database's own INSERT for ``table`` (it has ``on_conflict_do_…``: an upsert)."""
+    if dialect_name(conn) == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
 class UTCDateTime(TypeDecorator):
     """Timestamps stored in UTC and always read back timezone-aware (SQLite forgets tzinfo)."""
 

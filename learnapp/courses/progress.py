@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from learnapp.core.signals import activity_changed
 from learnapp.courses import rules
 from learnapp.courses.models import Course, Lesson, LessonProgress, LessonVersion
+from learnapp.db import dialect_insert
 from learnapp.extensions import db
 
 
@@ -26,9 +26,7 @@ def lesson_progress(user, lesson: Lesson) -> LessonProgress | None:
 
 def _insert_ignoring_duplicates(values: dict) -> None:
     """Create the row unless a concurrent request just did (no error, no lost update)."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.session.execute(insert(LessonProgress).values(**values)
+    db.session.execute(dialect_insert(db.session, LessonProgress).values(**values)
                        .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"]))
 
 

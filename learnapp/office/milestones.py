@@ -28,12 +28,13 @@ answer — how many of those five steps they reached in a row — is one row of
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, SmallInteger, String, delete, func, insert, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from learnapp.db import UTCDateTime, utcnow
+from learnapp.db import UTCDateTime, dialect_insert, dialect_name, utcnow
 from learnapp.extensions import db
 
 STATE_ID = 1
@@ -60,29 +61,17 @@ class FunnelState(db.Model):
 
 
 def lessons_key(lessons_per_course: list[tuple[int, int]]) -> str:
-    """"course:lessons with a text" for every course, in course order: what "finished" is measured
-    against (a long key is cut: a cut key still differs when a count changes, mostly — and a
-    mismatch only means the slower, exact way)."""
-    return ",".join(f"{course_id}:{lessons}" for course_id, lessons in lessons_per_course)[:4000]
+    """A digest of "course:lessons with a text" for every course, in course order: what
+    "finished" is measured against. Any change of a count or a course changes it, however many
+    courses there are."""
+    listed = ",".join(f"{course_id}:{lessons}" for course_id, lessons in lessons_per_course)
+    return hashlib.sha256(listed.encode()).hexdigest()
 
 
 def usable(key: str, conn=None) -> bool:
     """Whether the kept depths were built against these lessons (``key``)."""
     conn = conn or db.session
     return conn.scalar(select(FunnelState.lessons_key).where(FunnelState.id == STATE_ID)) == key
-
-
-def _dialect(conn) -> str:
-    bind = conn.get_bind() if hasattr(conn, "get_bind") else conn
-    return bind.dialect.name
-
-
-def _insert(conn):
-    if _dialect(conn) == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(FunnelDepth)
 
 
 def refresh(user_id: int, conn=None) -> None:
@@ -92,13 +81,14 @@ def refresh(user_id: int, conn=None) -> None:
     conn = conn or db.session
     if conn.scalar(select(FunnelState.id).where(FunnelState.id == STATE_ID)) is None:
         return  # nothing kept yet: the funnel asks everyone until the first rebuild
-    if _dialect(conn) == "postgresql":
+    if dialect_name(conn) == "postgresql":
         # Hold the person's row (created if need be) until the commit: a change made at the same
         # moment waits here, then asks the questions after this one committed, and sees it.
-        conn.execute(_insert(conn).values(user_id=user_id, depth=0).on_conflict_do_nothing(index_elements=["user_id"]))
+        conn.execute(dialect_insert(conn, FunnelDepth).values(user_id=user_id, depth=0)
+                     .on_conflict_do_nothing(index_elements=["user_id"]))
         conn.execute(select(FunnelDepth.user_id).where(FunnelDepth.user_id == user_id).with_for_update())
     depth = conn.scalar(queries.person_depth(queries.standard_steps(conn), user_id)) or 0
-    statement = _insert(conn).values(user_id=user_id, depth=depth)
+    statement = dialect_insert(conn, FunnelDepth).values(user_id=user_id, depth=depth)
     conn.execute(statement.on_conflict_do_update(index_elements=["user_id"], set_={"depth": statement.excluded.depth}))
 
 
@@ -117,7 +107,7 @@ def rebuild(conn=None) -> int:
     from learnapp.office import queries
 
     conn = conn or db.session
-    if _dialect(conn) == "postgresql":
+    if dialect_name(conn) == "postgresql":
         # No per-person refresh in between: they wait for this rebuild's commit, then recompute.
         conn.execute(text("LOCK TABLE office_funnel_depth IN EXCLUSIVE MODE"))
         conn.execute(text("SET LOCAL jit = off"))

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, delete, func, insert, select, text
 
+from learnapp.db import dialect_insert, dialect_name
 from learnapp.extensions import db
 from learnapp.quizzes import stats_queries, types
 from learnapp.quizzes.models import QuizAttempt, QuizItemStat, QuizOptionStat, QuizTier, QuizTierStat
@@ -36,26 +37,13 @@ ITEM_SUMS = ("n", "sum_x", "sum_xx", "sum_y", "sum_yy", "sum_xy", "answered")
 TIER_COUNTS = ("attempts", "passed_attempts", "learners", "passed_learners", "scored", "sum_score")
 
 
-def _dialect(conn) -> str:
-    bind = conn.get_bind() if hasattr(conn, "get_bind") else conn
-    return bind.dialect.name
-
-
-def _insert(conn, table):
-    if _dialect(conn) == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(table)
-
-
 def _add(conn, model, keys: tuple[str, ...], increments: tuple[str, ...], rows: list[dict], latest: str | None = None):
     """Upsert ``rows`` (sorted by ``keys``): new rows are inserted, existing ones get each
     increment added in SQL (and ``latest`` kept at the greater value)."""
     if not rows:
         return
     table = model.__table__
-    statement = _insert(conn, table)
+    statement = dialect_insert(conn, table)
     values = {name: table.c[name] + statement.excluded[name] for name in increments}
     if latest is not None:
         current, new = table.c[latest], statement.excluded[latest]
@@ -123,7 +111,7 @@ def _lock(conn) -> None:
     """Gradings wait while the kept rows are rebuilt (their increments then apply on top of the
     rebuilt numbers, never inside them). SQLite: the rebuild's first statement is a write, which
     takes the database's write lock."""
-    if _dialect(conn) == "postgresql":
+    if dialect_name(conn) == "postgresql":
         conn.execute(text("LOCK TABLE quiz_item_stat, quiz_option_stat, quiz_tier_stat IN SHARE ROW EXCLUSIVE MODE"))
 
 
