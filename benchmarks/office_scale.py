@@ -18,7 +18,8 @@ measured them:
   so the chart is drawn again), « new numbers » (only the per-process cache emptied: after an
   attempt that moves no shown number) and « cached »;
 - ``/office/quizzes/`` (the courses with their counts);
-- ``/office/dashboard/``, when the app being measured has that route;
+- ``/office/dashboard/`` (this month), for this calendar year and for everything, when the app
+  being measured has that route;
 - ``/healthz``, for scale.
 
 Printed per page and size: the median of ``--repeat`` requests (milliseconds), then the ratio
@@ -223,6 +224,7 @@ def main() -> int:
                      ("/office/quizzes/", get("/office/quizzes/"), None)]
             if has_dashboard:
                 for label, url in (("/office/dashboard/", "/office/dashboard/"),
+                                   ("dashboard, a year", "/office/dashboard/?period=year"),
                                    ("dashboard, everything", "/office/dashboard/?period=all")):
                     pages.append((f"{label}, first load", get(url), forget_cached_pages))
                     pages.append((f"{label}, cached", get(url), None))

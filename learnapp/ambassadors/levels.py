@@ -17,6 +17,7 @@ from learnapp.ambassadors.models import JOINED, Level, LevelChange, Membership
 from learnapp.ambassadors.standing import current_manifesto, last_signature, manifesto_state
 from learnapp.auth.models import AuditEntry, User
 from learnapp.certificates.models import Achievement, Certificate
+from learnapp.core.signals import activity_changed
 from learnapp.extensions import db
 from learnapp.visits.models import Attendance, Booking
 
@@ -107,6 +108,7 @@ def _record(user, change, target, facts, *, cause, now, actor, notify) -> LevelC
                          level_id=target.id if target else None, changed_at=now, cause=cause[:120],
                          facts=facts.as_dict())
     db.session.add(record)
+    activity_changed.send(user.id)  # the office's funnel counts the levels reached
     if change.direction == "down":
         db.session.add(AuditEntry(actor_id=actor.id if actor else None, action="ambassador.level.fall",
                                   subject=f"user:{user.id}",

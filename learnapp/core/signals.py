@@ -15,5 +15,9 @@ visit_attended = signals.signal("visit-attended")
 certificate_revoked = signals.signal("certificate-revoked")
 # sender: the person's user id. Sent in the transaction that changed what a person has done: a
 # lesson opened or finished, an attempt graded, an attendance mark set or corrected, a pupil's
-# progress erased. The office keeps each person's depth in its funnel (office/milestones.py).
+# progress erased, an ambassador level changed. The office keeps each person's depth in its
+# funnel (office/milestones.py).
 activity_changed = signals.signal("activity-changed")
+# sender: the lesson. Sent when a lesson gets its first text (what "finished a course" means
+# changes); the office rebuilds its kept funnel at the commit.
+lessons_changed = signals.signal("lessons-changed")

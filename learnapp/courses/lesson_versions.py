@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from learnapp.core import age_groups, markdown
 from learnapp.core.problems import Problem
+from learnapp.core.signals import lessons_changed
 from learnapp.courses.loader import BODY_MAX, check_lesson_fields, field_problem
 from learnapp.courses.models import Lesson, LessonVersion
 from learnapp.extensions import db
@@ -97,6 +98,8 @@ def add_lesson_version(lesson: Lesson, audience: str, *, title: str, minutes: in
     current = current_version(lesson, audience)
     if current is not None and current.source_hash == digest:
         return None
+    first_text = current is None and not db.session.scalar(
+        select(LessonVersion.id).where(LessonVersion.lesson_id == lesson.id).limit(1))
     version = LessonVersion(
         lesson=lesson, audience=audience, number=(current.number + 1) if current else 1, title=title,
         minutes=minutes, objectives=objectives, key_facts=key_facts, body_markdown=body_markdown,
@@ -104,4 +107,6 @@ def add_lesson_version(lesson: Lesson, audience: str, *, title: str, minutes: in
         author_id=author.id if author is not None else None, created_at=now)
     db.session.add(version)
     db.session.flush()
+    if first_text:
+        lessons_changed.send(lesson)  # the lesson now counts in "finished a course"
     return version

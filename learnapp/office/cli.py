@@ -59,4 +59,4 @@ def rebuild_funnel_command():
     db.session.rollback()  # the rebuild's first statement must be its first write (SQLite's lock)
     kept = milestones.rebuild()
     db.session.commit()
-    click.echo(translate(N_("Parcours recalculé : %(count)s personne(s) ayant ouvert une leçon."), {"count": kept}))
+    click.echo(translate(N_("Parcours recalculé : %(count)s apprenant(s) ayant ouvert une leçon."), {"count": kept}))

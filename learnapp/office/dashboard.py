@@ -24,7 +24,7 @@ from learnapp.core import age_groups, charts
 from learnapp.core.charts import Series
 from learnapp.core.i18n import _
 from learnapp.core.tables import Column, Table
-from learnapp.office import queries, rules, seams
+from learnapp.office import milestones, queries, rules, seams
 from learnapp.office.freshness import remembered
 from learnapp.office.rules import Filters, Period
 
@@ -228,15 +228,11 @@ def funnel_labels() -> dict[str, str]:
 
 
 def funnel_section(filters: Filters, today: date, *, with_charts: bool = True) -> FunnelSection:
-    steps = queries.standard_steps()
+    steps = milestones.funnel_steps()
     labels = funnel_labels()
+    # Steps other domains add (ambassador levels …) come after the visit, with their own labels.
+    labels.update({step.key: str(step.label) for step in seams.registry(current_app).funnel_steps})
     keyed = [(key, labels[key]) for key, _condition in steps]
-    # Steps other domains add (ambassador levels …), after the visit.
-    for step in seams.registry(current_app).funnel_steps:
-        from learnapp.auth.models import User
-
-        steps.append((step.key, step.reached(User.id)))
-        keyed.append((step.key, str(step.label)))
     key = f"{filters.key()}|{today}|" + ",".join(step_key for step_key, _label in keyed)
     counts = remembered("numbers:funnel", key,
                         lambda: queries.funnel_counts(filters, today, steps, population_conditions(filters)))

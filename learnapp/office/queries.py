@@ -144,12 +144,9 @@ def _finished_a_course(user_id, per_course: list[tuple[int, int]]):
                  for course_id, lessons in per_course))
 
 
-STANDARD_KEYS = (OPENED, "finished", "attempted", "passed", "visited")
-
-
 def standard_steps(conn=None, per_course: list[tuple[int, int]] | None = None) -> list[tuple[str, object]]:
-    """(key, SQL condition on a user id) for the funnel's own steps, in order (``STANDARD_KEYS``;
-    office/milestones.py keeps each person's depth in them)."""
+    """(key, SQL condition on a user id) for the funnel's own steps, in order (office/milestones.py
+    adds the contributed ones and keeps each learner's depth in them all)."""
     user_id = User.id
     per_course = lessons_per_course(conn) if per_course is None else per_course
     return [
@@ -166,29 +163,26 @@ def standard_steps(conn=None, per_course: list[tuple[int, int]] | None = None) -
 
 def person_depth(steps: list[tuple[str, object]], user_id: int):
     """The select of one person's depth in ``steps``."""
-    return select(_depth(steps)).select_from(User).where(User.id == user_id)
+    return select(depth_of(steps)).select_from(User).where(User.id == user_id)
 
 
-def openers_depths(steps: list[tuple[str, object]]):
-    """The select of (user id, depth in ``steps``) for every person who opened a lesson (the
-    first step, known reached): everyone else's depth is 0."""
-    openers = select(LessonProgress.user_id).distinct().subquery()
-    return (select(openers.c.user_id, _depth(steps[1:], 1)).select_from(openers)
-            .join(User, User.id == openers.c.user_id))
+def birth_year_range(filters: Filters, today: date) -> tuple[int | None, int | None]:
+    """The birth years of the filters' age group at the end of their period (None: unbounded)."""
+    if filters.age_group == rules.AGE_ALL:
+        return None, None
+    period = filters.period
+    return rules.birth_years(filters.age_group, (period.end - timedelta(days=1)).year if period.end else today.year)
 
 
 def cohort_conditions(filters: Filters, today: date, extra_conditions=()) -> list:
     """Accounts created in the period, in the age group they were in at its end (``_cohort`` adds
     the learner role)."""
-    period = filters.period
-    conditions = [_between(User.created_at, period), *_population(User.id, extra_conditions)]
-    if filters.age_group != rules.AGE_ALL:
-        year = (period.end - timedelta(days=1)).year if period.end else today.year
-        lowest, highest = rules.birth_years(filters.age_group, year)
-        if lowest is not None:
-            conditions.append(User.birth_year >= lowest)
-        if highest is not None:
-            conditions.append(User.birth_year <= highest)
+    conditions = [_between(User.created_at, filters.period), *_population(User.id, extra_conditions)]
+    lowest, highest = birth_year_range(filters, today)
+    if lowest is not None:
+        conditions.append(User.birth_year >= lowest)
+    if highest is not None:
+        conditions.append(User.birth_year <= highest)
     return conditions
 
 
@@ -207,7 +201,7 @@ def _cohort(query, filters: Filters, today: date, extra_conditions=(), *, drive_
     return query.where(*cohort_conditions(filters, today, extra_conditions))
 
 
-def _depth(steps: list[tuple[str, object]], reached: int = 0):
+def depth_of(steps: list[tuple[str, object]], reached: int = 0):
     """Steps reached in a row, ``reached`` of them already known: a CASE tried in order that stops
     at the first step missed."""
     if not steps:
@@ -230,39 +224,40 @@ OPENERS_SCAN_RATIO = 50
 def funnel_counts(filters: Filters, today: date, steps: list[tuple[str, object]], extra_conditions=()) -> list[int]:
     """People of the cohort who reached each step *and every step before it*: [registered, …].
 
-    "Registered" is one count of the cohort. Each person's depth (the steps reached in a row from
-    the first) is one CASE whose conditions are tried in order and stop at the first step missed;
-    then one count per depth, and a step's people are those of depth at least its rank.
+    When the depths are kept against today's lessons and steps (office/milestones.py), they are
+    read: without a population filter, the learners per depth of the period's months and the age
+    group's birth years (a few hundred rows, however many people); with one, each person's kept
+    row (``_kept_by_depth``).
 
-    When the first step is "opened a lesson" (the standard steps) and the cohort is large beside
-    ``lesson_progress`` (``OPENERS_SCAN_RATIO``), only the people who opened a lesson are looked at,
-    read in id order from lesson_progress's user index, the step known reached: everyone else has
-    depth 0 and costs nothing beyond the count. Otherwise (a month's cohort against years of
-    progress) the cohort's people are asked one by one.
+    Otherwise they are asked. "Registered" is one count of the cohort. Each person's depth (the
+    steps reached in a row from the first) is one CASE whose conditions are tried in order and
+    stop at the first step missed; then one count per depth, and a step's people are those of
+    depth at least its rank. When the first step is "opened a lesson" (the standard steps) and
+    the cohort is large beside ``lesson_progress`` (``OPENERS_SCAN_RATIO``), only the people who
+    opened a lesson are looked at, read in id order from lesson_progress's user index, the step
+    known reached: everyone else has depth 0 and costs nothing beyond the count. Otherwise (a
+    month's cohort against years of progress) the cohort's people are asked one by one.
 
-    Before either, when the steps start with the standard ones and each person's depth in them
-    is kept against today's lessons (office/milestones.py), the depths are read from those rows
-    (``_kept_by_depth``) and only the contributed steps are asked. Every way gives the same
-    numbers (tests/office/test_numbers.py runs each)."""
+    Every way gives the same numbers (tests/office/test_numbers.py runs each)."""
     _without_jit()
+    kept = _kept_steps(steps)
+    if kept >= len(steps) > 0 and not extra_conditions:
+        by_depth = _counted_by_depth(filters, today)
+        return _per_step(sum(by_depth.values()), by_depth, len(steps))
     everything = filters.period.start_utc is None and filters.period.end_utc is None
-    if everything and filters.age_group == rules.AGE_ALL and not extra_conditions:
-        # Every learner: their roles' index alone (a role belongs to an account), no account read.
-        registered = db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.name == LEARNER))
-    else:
-        registered = db.session.scalar(_cohort(select(func.count()).select_from(User), filters, today,
-                                               extra_conditions, drive_from_roles=everything))
+    registered = db.session.scalar(_cohort(select(func.count()).select_from(User), filters, today,
+                                           extra_conditions, drive_from_roles=everything))
     if not steps or not registered:
         return [registered] + [0] * len(steps)
-    if _kept_depths_apply(steps):
-        by_depth = _kept_by_depth(steps, filters, today, extra_conditions, everything=everything)
+    if kept:
+        by_depth = _kept_by_depth(steps, kept, filters, today, extra_conditions, everything=everything)
         return _per_step(registered, by_depth, len(steps))
     if steps[0][0] == OPENED and _openers_first(registered):
         openers = select(LessonProgress.user_id).distinct().subquery()
-        people = _cohort(select(_depth(steps[1:], 1).label("depth")).select_from(openers)
+        people = _cohort(select(depth_of(steps[1:], 1).label("depth")).select_from(openers)
                          .join(User, User.id == openers.c.user_id), filters, today, extra_conditions).subquery()
     else:
-        people = _cohort(select(_depth(steps).label("depth")).select_from(User),
+        people = _cohort(select(depth_of(steps).label("depth")).select_from(User),
                          filters, today, extra_conditions).subquery()
     by_depth = dict(db.session.execute(select(people.c.depth, func.count()).group_by(people.c.depth)).all())
     return _per_step(registered, by_depth, len(steps))
@@ -276,30 +271,53 @@ def _per_step(registered: int, by_depth: dict[int, int], steps: int) -> list[int
                            for rank in range(1, steps + 1)]
 
 
-def _kept_depths_apply(steps: list[tuple[str, object]]) -> bool:
-    """Whether the funnel can read office/milestones.py's kept depths: it starts with the standard
-    steps and the depths were built against today's lessons."""
-    return (tuple(key for key, _ in steps[:len(STANDARD_KEYS)]) == STANDARD_KEYS
-            and milestones.usable(milestones.lessons_key(lessons_per_course())))
+def _kept_steps(steps: list[tuple[str, object]]) -> int:
+    """How many of ``steps`` the kept depths (office/milestones.py) answer: all of the steps they
+    were built with, when ``steps`` start with those (or are a start of them) and they were built
+    against today's lessons; 0 when they cannot be read."""
+    kept_keys = [key for key, _condition in milestones.funnel_steps(per_course=[])]
+    keys = [key for key, _condition in steps]
+    shared = min(len(keys), len(kept_keys))
+    if not shared or keys[:shared] != kept_keys[:shared] or not milestones.usable(milestones.todays_key()):
+        return 0
+    return len(kept_keys)
 
 
-def _kept_by_depth(steps, filters: Filters, today: date, extra_conditions, *, everything: bool) -> dict[int, int]:
-    """People of the cohort per depth, from the kept rows (office/milestones.py: 0 without a row);
-    the contributed steps after the standard ones are asked only of the people who reached all
-    of those. The cohort is read as for its count, and each person's kept row is found the way
-    each database does best (measured at 500,000 attempts): SQLite looks it up by primary key
-    from each person (a year's 83,000 accounts ~240 ms, over twice that as an outer join);
-    PostgreSQL hash-joins the kept rows (an outer join: "everything" ~260 ms, ~550 ms looked up
-    from each person)."""
-    standard, kept_row = len(STANDARD_KEYS), milestones.FunnelDepth
+def _counted_by_depth(filters: Filters, today: date) -> dict[int, int]:
+    """Learners per depth, summed from the kept counts of the period's months (of account
+    creation, office time) and the age group's birth years: a few hundred rows."""
+    count = milestones.FunnelCount
+    conditions = []
+    if filters.period.start is not None:
+        conditions.append(count.cohort_month >= f"{filters.period.start:%Y-%m}")
+    if filters.period.end is not None:
+        conditions.append(count.cohort_month < f"{filters.period.end:%Y-%m}")
+    lowest, highest = birth_year_range(filters, today)
+    if lowest is not None:
+        conditions.append(count.birth_year >= lowest)
+    if highest is not None:
+        conditions.append(count.birth_year <= highest)
+    rows = db.session.execute(select(count.depth, func.sum(count.people)).where(*conditions).group_by(count.depth))
+    return {depth: int(people) for depth, people in rows if people}
+
+
+def _kept_by_depth(steps, kept: int, filters: Filters, today: date, extra_conditions, *,
+                   everything: bool) -> dict[int, int]:
+    """People of the cohort per depth, from each person's kept row (0 without one: a learner being
+    noted); steps past the ``kept`` ones are asked only of the people who reached all of those.
+    Each person's row is found the way each database does best (measured at 500,000 attempts):
+    SQLite looks it up by primary key from each person (a year's 83,000 accounts ~240 ms, over
+    twice that as an outer join); PostgreSQL hash-joins the kept rows (an outer join)."""
+    kept_row = milestones.FunnelDepth
     query = select().select_from(User)
     if db.session.get_bind().dialect.name == "postgresql":
-        kept = func.coalesce(kept_row.depth, 0)
+        depth = func.coalesce(kept_row.depth, 0)
         query = query.outerjoin(kept_row, kept_row.user_id == User.id)
     else:
-        kept = func.coalesce(select(kept_row.depth).where(kept_row.user_id == User.id).scalar_subquery(), 0)
-    depth = case((kept < standard, kept), else_=_depth(steps[standard:], standard)).label("depth")
-    people = _cohort(query.add_columns(depth), filters, today, extra_conditions,
+        depth = func.coalesce(select(kept_row.depth).where(kept_row.user_id == User.id).scalar_subquery(), 0)
+    if len(steps) > kept:
+        depth = case((depth < kept, depth), else_=depth_of(steps[kept:], kept))
+    people = _cohort(query.add_columns(depth.label("depth")), filters, today, extra_conditions,
                      drive_from_roles=everything).subquery()
     return dict(db.session.execute(select(people.c.depth, func.count()).group_by(people.c.depth)).all())
 

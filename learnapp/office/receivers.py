@@ -1,19 +1,56 @@
-"""The news the office listens to: what a person has done changed (core/signals.py).
+"""The news the office listens to, kept in the funnel's rows (office/milestones.py) at the commit.
 
-The receiver runs inside the sender's transaction (the lesson finished, the attempt graded, the
-guide's mark): the person's kept funnel depth changes with the news or not at all."""
+- ``activity_changed`` (core/signals.py): what a person has done changed (a lesson, an attempt,
+  an attendance mark, an erasure, an ambassador level);
+- ``lessons_changed``: a lesson got its first text (the web editor);
+- the accounts themselves, watched at each flush: an account created, the learner role granted or
+  removed, a birth year changed. Watching the session rather than asking auth, schools and the
+  demos to send news catches every way an account is written, now and later.
+
+Each only notes the person in the session; ``milestones.keep_noted`` runs before the commit,
+after the transaction's other writes, in the same transaction: the rows change with the news or
+not at all."""
 
 from __future__ import annotations
 
-from learnapp.core.signals import activity_changed
+from sqlalchemy import event, inspect
+
+from learnapp.auth.models import User, UserRole
+from learnapp.core.signals import activity_changed, lessons_changed
+from learnapp.extensions import db
 from learnapp.office import milestones
 
 
 def _on_activity_changed(user_id, **_):
-    if user_id is not None:
-        milestones.refresh(user_id)
+    milestones.note_person(db.session(), user_id)
+
+
+def _on_lessons_changed(_sender, **_):
+    milestones.note_lessons(db.session())
+
+
+def _watch_accounts(session, _flush_context) -> None:
+    for row in session.new:
+        if isinstance(row, User):
+            milestones.note_person(session, row.id)
+        elif isinstance(row, UserRole) and row.name == milestones.LEARNER:
+            milestones.note_person(session, row.user_id)
+    for row in session.deleted:
+        if isinstance(row, UserRole) and row.name == milestones.LEARNER:
+            milestones.note_person(session, row.user_id)
+    for row in session.dirty:
+        # A role removed from ``user.roles`` is deleted as an orphan during the flush: it shows in
+        # the account's collection history, not in ``session.deleted``.
+        if isinstance(row, User) and any(inspect(row).attrs[name].history.has_changes()
+                                         for name in ("birth_year", "roles")):
+            milestones.note_person(session, row.id)
 
 
 def connect(app) -> None:
-    # Once per process (blinker keeps one entry per receiver).
+    # Once per process (blinker keeps one entry per receiver; the events are checked).
     activity_changed.connect(_on_activity_changed)
+    lessons_changed.connect(_on_lessons_changed)
+    for name, listener in (("after_flush", _watch_accounts), ("before_commit", milestones.keep_noted),
+                           ("after_rollback", milestones.forget_notes)):
+        if not event.contains(db.session, name, listener):
+            event.listen(db.session, name, listener)

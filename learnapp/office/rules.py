@@ -167,6 +167,12 @@ def months_in(period: Period, today: date, *, limit: int = 24) -> list[Period]:
     return months
 
 
+def months_between(first: date, last: date) -> list[Period]:
+    """Every month from ``first``'s to ``last``'s, both included."""
+    start, end = date(first.year, first.month, 1), _add_months(date(last.year, last.month, 1), 1)
+    return months_in(Period("all", "", start, end), last, limit=(end.year - start.year + 1) * 12)
+
+
 def birth_years(group: str, year: int) -> tuple[int | None, int | None]:
     """The birth years (lowest, highest; None: unbounded) of ``group`` during calendar ``year``:
     the age group a person is counted in, from the birth year the account holds."""

@@ -78,32 +78,33 @@ def test_funnel_equals_the_raw_rows(data, period, age):
 @pytest.mark.parametrize("ratio", [10**9, -1], ids=["from-openers", "person-by-person"])
 @pytest.mark.parametrize(("period", "age"), FILTERS)
 def test_every_way_of_reading_the_funnel_equals_the_raw_rows(data, db, monkeypatch, period, age, ratio, kept):
-    # funnel_counts reads the kept depths (office/milestones.py) when they were built against
-    # today's lessons, else asks the questions, from the openers or person by person, whichever
+    # funnel_counts reads the kept counts (office/milestones.py) when they were built against
+    # today's lessons and steps, else asks the questions, from the openers or person by person, whichever
     # is cheaper for the sizes at hand: every way must give the same numbers.
     if not kept:
         db.session.execute(db.delete(milestones.FunnelState))
     monkeypatch.setattr(queries, "OPENERS_SCAN_RATIO", ratio)
-    chosen = []  # the ways each count took: kept depths?, then (if not) from the openers?
-    choose_openers, choose_kept = queries._openers_first, queries._kept_depths_apply
+    chosen = []  # the ways each count took: kept rows?, then (if not) from the openers?
+    choose_openers, choose_kept = queries._openers_first, queries._kept_steps
 
     def recorded_openers(registered):
         chosen.append(choose_openers(registered))
         return chosen[-1]
 
     def recorded_kept(steps):
-        chosen.append(choose_kept(steps))
-        return chosen[-1]
+        kept_steps = choose_kept(steps)
+        chosen.append(kept_steps == len(steps))
+        return kept_steps
 
     monkeypatch.setattr(queries, "_openers_first", recorded_openers)
-    monkeypatch.setattr(queries, "_kept_depths_apply", recorded_kept)
+    monkeypatch.setattr(queries, "_kept_steps", recorded_kept)
     filters = _filters(period, age)
     section = dashboard.funnel_section(filters, TODAY, with_charts=False)
     expected = oracle.funnel(filters.period, age, TODAY)
     assert [step.people for step in section.steps] == expected
-    # The ways asked for are the ways taken (an empty cohort is answered before any choice; the
-    # kept depths are read person by person, no second choice).
-    assert chosen == (([True] if kept else [False, ratio > 0]) if expected[0] else [])
+    # The ways asked for are the ways taken: the kept counts answer every step at once; asked,
+    # an empty cohort is answered before the second choice.
+    assert chosen == ([True] if kept else [False] + ([ratio > 0] if expected[0] else []))
 
 
 @pytest.mark.parametrize(("period", "age"), FILTERS)
