@@ -108,6 +108,10 @@ def main() -> int:
         from learnapp.office import milestones
     except ImportError:  # a tree from before the kept funnel depths
         milestones = None
+    try:
+        from learnapp.office import period_rates
+    except ImportError:  # a tree from before the kept rates per period
+        period_rates = None
 
     from learnapp import create_app
     from learnapp.auth import services as accounts
@@ -201,6 +205,8 @@ def main() -> int:
                     rebuilt = tallies.rebuild()
                     if milestones is not None:  # the funnel's kept depths, from the rows seeded
                         milestones.rebuild()
+                    if period_rates is not None:  # the certification rates per period
+                        period_rates.rebuild()
                     db.session.commit()
                     if args.postgres:  # the rebuilt tables' statistics, as autovacuum would gather them
                         db.session.execute(db.text("ANALYZE"))

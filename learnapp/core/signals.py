@@ -18,6 +18,9 @@ certificate_revoked = signals.signal("certificate-revoked")
 # progress erased, an ambassador level changed. The office keeps each person's depth in its
 # funnel (office/milestones.py).
 activity_changed = signals.signal("activity-changed")
+# sender: the attempt, just graded (in the grading transaction). The office keeps its
+# certification rates per period (office/period_rates.py).
+attempt_graded = signals.signal("attempt-graded")
 # sender: the lesson. Sent when a lesson gets its first text (what "finished a course" means
 # changes); the office rebuilds its kept funnel at the commit.
 lessons_changed = signals.signal("lessons-changed")

@@ -1,4 +1,4 @@
-"""`learnapp office …`: the monthly report; forgetting stored charts; rebuilding the kept funnel.
+"""`learnapp office …`: the monthly report; forgetting stored charts; rebuilding the kept funnel and rates.
 
 Messages in the command line's language (French unless --lang en or LEARNAPP_LANG=en)."""
 
@@ -15,7 +15,7 @@ from learnapp.core import chart_cache
 from learnapp.core.messages import N_, cli_locale, translate
 from learnapp.db import utcnow
 from learnapp.extensions import db
-from learnapp.office import milestones, report, rules
+from learnapp.office import milestones, period_rates, report, rules
 from learnapp.office.rules import FilterError
 
 
@@ -60,3 +60,13 @@ def rebuild_funnel_command():
     kept = milestones.rebuild()
     db.session.commit()
     click.echo(translate(N_("Parcours recalculé : %(count)s apprenant(s) ayant ouvert une leçon."), {"count": kept}))
+
+
+@office.command("rebuild-rates")
+@with_appcontext
+def rebuild_rates_command():
+    """Recalcule les taux de certification par période (après des tentatives écrites hors du service)."""
+    db.session.rollback()  # the rebuild's first statement must be its first write (SQLite's lock)
+    kept = period_rates.rebuild()
+    db.session.commit()
+    click.echo(translate(N_("Taux par période recalculés : %(count)s ligne(s)."), {"count": kept}))

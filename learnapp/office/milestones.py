@@ -48,7 +48,6 @@ from sqlalchemy import (
     SmallInteger,
     String,
     and_,
-    case,
     delete,
     exists,
     func,
@@ -239,16 +238,6 @@ def rebuild_if_lessons_changed(conn=None) -> bool:
     return True
 
 
-def _month_of(column, months: list[rules.Period]):
-    """The month ``column`` falls in, among ``months`` (consecutive): a CASE that halves the list at
-    each level (7 comparisons for 10 years), where a flat CASE would try every month in turn."""
-    if len(months) == 1:
-        return literal(months[0].at)
-    middle = len(months) // 2
-    return case((column < months[middle].start_utc, _month_of(column, months[:middle])),
-                else_=_month_of(column, months[middle:]))
-
-
 def _learner_months(conn) -> list[rules.Period]:
     """Every month from the first learner's account to the last one's (office time)."""
     first, last = conn.execute(select(func.min(User.created_at), func.max(User.created_at))
@@ -262,7 +251,7 @@ def learners_depths(steps: list[tuple[str, object]], months: list[rules.Period])
     """The select of (user id, depth in ``steps``, month created, birth year) for every learner."""
     from learnapp.office import queries
 
-    month = _month_of(User.created_at, months) if months else literal("")
+    month = queries.period_bucket(User.created_at, months) if months else literal("")
     return (select(User.id, queries.depth_of(steps), month, User.birth_year)
             .join(UserRole, and_(UserRole.user_id == User.id, UserRole.name == LEARNER)))
 

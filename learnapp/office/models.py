@@ -1,6 +1,8 @@
-"""The office owns no table of its own (rendered charts live in core's ``chart_cache``), only
-indexes on other domains' tables that its aggregates need. They are declared here, beside the
-queries that use them, so the domains that own the tables need not know about the dashboard.
+"""The indexes on other domains' tables that the office's aggregates need. They are declared
+here, beside the queries that use them, so the domains that own the tables need not know about
+the dashboard. (The office's own tables are numbers kept as people go: office/milestones.py for
+the funnel, office/period_rates.py for the rates per period; rendered charts live in core's
+``chart_cache``.)
 
 - ``ix_quiz_attempt_office_period``: certification rates read one period's attempts; the index
   holds every column the query needs (a covering index: no table lookups), in GROUP BY order.

@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, exists, false, func, literal, or_, select, te
 from learnapp.auth.models import AuditEntry, User, UserRole
 from learnapp.courses.models import Course, Lesson, LessonProgress, LessonVersion
 from learnapp.extensions import db
-from learnapp.office import milestones, rules
+from learnapp.office import milestones, period_rates, rules
 from learnapp.office.rules import Filters, Period
 from learnapp.quizzes.models import QuizAttempt, QuizTier, QuizTierStat
 from learnapp.visits.models import Attendance, Booking, Visit, VisitSession
@@ -66,10 +66,22 @@ def certification_counts(period: Period, age_group: str, extra_conditions=()) ->
     """Per (tier, age group at the attempt): people who submitted an attempt in ``period``
     ("tried") and those of them with a passing attempt in ``period`` ("certified").
 
-    One pass over the period's attempts through ``ix_quiz_attempt_office_period`` (submitted_at,
-    tier, age group, user, passed): one row per person and tier, then counted per tier and group."""
-    if period.kind == "all" and not extra_conditions:
-        return _kept_certification_counts(age_group)
+    Without a population filter, read from what grading keeps: "everything" from the quizzes'
+    own counts (``_kept_certification_counts``), a month, season, school year or year from the
+    office's (office/period_rates.py) — a few dozen rows whatever the number of attempts. With one
+    (a school, a class), counted from the attempts (``asked_certification_counts``)."""
+    if not extra_conditions:
+        if period.kind == "all":
+            return _kept_certification_counts(age_group)
+        if period_rates.key(period) is not None:
+            return _period_certification_counts(period_rates.key(period), age_group)
+    return asked_certification_counts(period, age_group, extra_conditions)
+
+
+def asked_certification_counts(period: Period, age_group: str, extra_conditions=()) -> list[TierCount]:
+    """``certification_counts`` counted from the attempts: one pass over the period's attempts
+    through ``ix_quiz_attempt_office_period`` (submitted_at, tier, age group, user, passed): one
+    row per person and tier, then counted per tier and group."""
     _without_jit()
     passed = func.max(case((QuizAttempt.passed.is_(True), 1), else_=0))
     conditions = [QuizAttempt.submitted_at.is_not(None), _between(QuizAttempt.submitted_at, period),
@@ -83,6 +95,15 @@ def certification_counts(period: Period, age_group: str, extra_conditions=()) ->
         select(people.c.tier_id, people.c.audience, func.count(), func.sum(people.c.passed))
         .group_by(people.c.tier_id, people.c.audience))
     return [TierCount(tier_id, audience, tried, int(certified or 0)) for tier_id, audience, tried, certified in rows]
+
+
+def _period_certification_counts(name: str, age_group: str) -> list[TierCount]:
+    rate = period_rates.PeriodRate
+    query = select(rate.tier_id, rate.audience, rate.tried, rate.certified).where(rate.period == name, rate.tried > 0)
+    if age_group != rules.AGE_ALL:
+        query = query.where(rate.audience == age_group)
+    return [TierCount(tier_id, audience, tried, certified)
+            for tier_id, audience, tried, certified in db.session.execute(query)]
 
 
 def _kept_certification_counts(age_group: str) -> list[TierCount]:
@@ -341,6 +362,18 @@ class VisitTally:
     waitlisted: int
     attended: int
     no_show: int
+
+
+def period_bucket(column, periods: list[Period], name=lambda period: period.at):
+    """``name(period)`` of the period ``column`` falls in, among ``periods`` (consecutive, the
+    first and last taking anything before and after): a CASE that halves the list at each level
+    (7 comparisons for 10 years of months), where a flat CASE would try every period in turn.
+    For the rebuilds, which bucket every row of a table."""
+    if len(periods) == 1:
+        return literal(name(periods[0]))
+    middle = len(periods) // 2
+    return case((column < periods[middle].start_utc, period_bucket(column, periods[:middle], name)),
+                else_=period_bucket(column, periods[middle:], name))
 
 
 def _month_bucket(column, months: list[Period]):

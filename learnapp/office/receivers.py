@@ -3,11 +3,12 @@
 - ``activity_changed`` (core/signals.py): what a person has done changed (a lesson, an attempt,
   an attendance mark, an erasure, an ambassador level);
 - ``lessons_changed``: a lesson got its first text (the web editor);
+- ``attempt_graded``: the certification rates per period (office/period_rates.py), kept at once;
 - the accounts themselves, watched at each flush: an account created, the learner role granted or
   removed, a birth year changed. Watching the session rather than asking auth, schools and the
   demos to send news catches every way an account is written, now and later.
 
-Each only notes the person in the session; ``milestones.keep_noted`` runs before the commit,
+Apart from the rates, each only notes the person in the session; ``milestones.keep_noted`` runs before the commit,
 after the transaction's other writes, in the same transaction: the rows change with the news or
 not at all."""
 
@@ -16,13 +17,17 @@ from __future__ import annotations
 from sqlalchemy import event, inspect
 
 from learnapp.auth.models import User, UserRole
-from learnapp.core.signals import activity_changed, lessons_changed
+from learnapp.core.signals import activity_changed, attempt_graded, lessons_changed
 from learnapp.extensions import db
-from learnapp.office import milestones
+from learnapp.office import milestones, period_rates
 
 
 def _on_activity_changed(user_id, **_):
     milestones.note_person(db.session(), user_id)
+
+
+def _on_attempt_graded(attempt, **_):
+    period_rates.record_graded(attempt)  # now: the rates are kept in the grading's own statements
 
 
 def _on_lessons_changed(_sender, **_):
@@ -50,6 +55,7 @@ def connect(app) -> None:
     # Once per process (blinker keeps one entry per receiver; the events are checked).
     activity_changed.connect(_on_activity_changed)
     lessons_changed.connect(_on_lessons_changed)
+    attempt_graded.connect(_on_attempt_graded)
     for name, listener in (("after_flush", _watch_accounts), ("before_commit", milestones.keep_noted),
                            ("after_rollback", milestones.forget_notes)):
         if not event.contains(db.session, name, listener):

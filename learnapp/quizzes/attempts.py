@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from learnapp.core import age_groups
-from learnapp.core.signals import activity_changed, tier_passed
+from learnapp.core.signals import activity_changed, attempt_graded, tier_passed
 from learnapp.courses import progress
 from learnapp.courses.models import Course
 from learnapp.extensions import db
@@ -321,6 +321,7 @@ def _grade(user, attempt: QuizAttempt, items: list[AttemptItem], submitted_at: d
         tier_passed.send(user, course=course, tier=tier, score=attempt.score, attempt=attempt)
     # Last, so the shared rows of the statistics stay locked only until the commit that follows.
     tallies.record_graded(attempt, items, tier.course_id)
+    attempt_graded.send(attempt)
     activity_changed.send(attempt.user_id)
 
 

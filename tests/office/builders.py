@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from learnapp.auth.models import User, UserRole
 from learnapp.courses.models import Lesson, LessonProgress, LessonVersion
 from learnapp.extensions import db
-from learnapp.office import milestones
+from learnapp.office import milestones, period_rates
 from learnapp.quizzes import tallies
 from learnapp.quizzes.models import QuizAttempt
 from learnapp.visits.models import Attendance, Booking, Visit, VisitSession
@@ -105,5 +105,6 @@ def world(seed: int = 7, *, people: int = 60):
     # read by the dashboard's "everything") are rebuilt from them, as the backfill does.
     tallies.rebuild()
     milestones.rebuild()  # and so are the funnel's kept depths (office/milestones.py)
+    period_rates.rebuild()  # and the certification rates per period (office/period_rates.py)
     db.session.commit()
     return {"users": users, "tiers": tiers, "courses": [course, other]}

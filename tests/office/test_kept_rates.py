@@ -1,20 +1,22 @@
-"""The dashboard's "everything" rates come from the counts grading keeps (quiz_tier_stat), not from
-the attempts: after random attempts graded through the quiz service, they equal the raw rows
-counted by hand (oracle.py), for every age group; the period's rates (read from the attempts)
-agree with them over a period holding every attempt."""
+"""The dashboard's rates come from the counts grading keeps, not from the attempts: "everything"
+from the quizzes' (quiz_tier_stat), each month, season, school year and year from the office's
+(office/period_rates.py). After random attempts graded through the quiz service around a
+month's first midnight in Paris, both equal the raw rows counted by hand (oracle.py), for every
+age group; the rates counted from the attempts agree with them over a period holding every
+attempt; and the rebuild gives the rows grading kept."""
 
 from __future__ import annotations
 
 import itertools
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from learnapp.extensions import db as _db
-from learnapp.office import queries, rules
+from learnapp.office import period_rates, queries, rules
 from learnapp.quizzes.models import QuizAttempt
 from tests.office import oracle
 from tests.quizzes.quiz_helpers import add_questions, every_type, make_course, make_tier, question, take
@@ -48,9 +50,11 @@ def _totals(counts) -> dict:
                                st.sampled_from([0, 1]), st.floats(0, 1)), min_size=1, max_size=6),
        seed=st.integers(0, 2**31))
 def test_everything_rates_from_kept_counts_equal_the_raw_rows(app, db, now, make_user, plan, seed):
-    tiers = _bank(now, f"taux-{next(_courses)}")
+    tiers = _bank(now - timedelta(days=60), f"taux-{next(_courses)}")
     rng = random.Random(seed)
-    when = now - timedelta(days=5)
+    # Half-hour steps from 21:00 UTC on 31 October: the first ones in October in Paris, the ones
+    # from 23:00 UTC (midnight in Paris, winter time) in November — another month and season.
+    when = datetime(2026, 10, 31, 21, 0, tzinfo=UTC) - timedelta(minutes=30)
     for age_group, tries, tier_index, p_right in plan:
         learner = make_user(age_group=age_group)
         for _ in range(tries):
@@ -74,3 +78,29 @@ def test_everything_rates_from_kept_counts_equal_the_raw_rows(app, db, now, make
             assert sum(by_tier.values(), ()) and _totals(kept) == {
                 group: counts for group, counts in oracle.rates(everything, rules.AGE_ALL, people=_people(ours))[
                     "age"].items()}
+
+    # Each month, season, school year and year holding an attempt, read from the kept rows.
+    ours_only = lambda counts: sorted((c.tier_id, c.age_group, c.tried, c.certified)  # noqa: E731
+                                      for c in counts if c.tier_id in ours)
+    periods = {p for moment in _db.session.scalars(select(QuizAttempt.submitted_at).where(
+        QuizAttempt.tier_id.in_(ours), QuizAttempt.submitted_at.is_not(None)))
+        for p in period_rates.periods_holding(moment)}
+    assert {p.kind for p in periods} == set(period_rates.KINDS)
+    for period in periods:
+        for age in (rules.AGE_ALL, "child", "adult"):
+            kept = ours_only(queries.certification_counts(period, age))
+            assert kept == ours_only(queries.asked_certification_counts(period, age)), (period, age)
+            expected = oracle.rates(period, age)["tier"]
+            by_tier: dict = {}
+            for tier_id, _group, tried, certified in kept:
+                before = by_tier.get(tier_id, (0, 0))
+                by_tier[tier_id] = (before[0] + tried, before[1] + certified)
+            assert by_tier == {t: counts for t, counts in expected.items() if t in ours}, (period, age)
+    graded = sorted(_db.session.execute(select(period_rates.PeriodRate.period, period_rates.PeriodRate.tier_id,
+                                               period_rates.PeriodRate.audience, period_rates.PeriodRate.tried,
+                                               period_rates.PeriodRate.certified)).all())
+    period_rates.rebuild()
+    assert sorted(_db.session.execute(select(period_rates.PeriodRate.period, period_rates.PeriodRate.tier_id,
+                                             period_rates.PeriodRate.audience, period_rates.PeriodRate.tried,
+                                             period_rates.PeriodRate.certified)).all()) == graded
+    _db.session.rollback()
