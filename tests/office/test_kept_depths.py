@@ -222,8 +222,8 @@ def test_the_funnel_reads_kept_depths_only_when_built_against_todays_lessons(app
 def test_two_changes_for_one_person_at_once_are_both_kept(app, db, make_user, make_session, make_visit):  # noqa: F811
     # Alone, the guide's mark leaves the person at "opened" (the course is not finished) and the
     # last lesson takes them to "passed"; together they reach "attended a visit". The mark's
-    # transaction stays open while the lesson is finished: a refresh that did not wait for it
-    # would keep "passed" once both committed.
+    # transaction has refreshed the person and stays open while the lesson is finished: a
+    # refresh that did not wait for it (the state row's lock on PostgreSQL) would keep "passed".
     now = utcnow()
     course = make_course(now - timedelta(days=3), slug="parcours-course", lessons=("les-marees", "chausey"))
     tier = make_tier(course, 1, questions_per_attempt=3, requires_course_done=False)
@@ -250,6 +250,7 @@ def test_two_changes_for_one_person_at_once_are_both_kept(app, db, make_user, ma
                 visit_session = _db.session.get(VisitSession, ids["session"])
                 attendance.mark(visit_session, _db.session.get(Booking, ids["booking"]), 0, True,
                                 actor=_db.session.get(User, ids["guide"]), now=utcnow())
+                milestones.keep_noted(_db.session())  # what the commit does first: the person refreshed
                 marked.set()
                 release.wait(10)  # the transaction (and the person's kept row) held open
                 _db.session.commit()
