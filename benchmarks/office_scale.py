@@ -112,6 +112,10 @@ def main() -> int:
         from learnapp.office import period_rates
     except ImportError:  # a tree from before the kept rates per period
         period_rates = None
+    try:
+        from learnapp.office import session_marks
+    except ImportError:  # a tree from before the kept marks per session
+        session_marks = None
 
     from learnapp import create_app
     from learnapp.auth import services as accounts
@@ -207,6 +211,8 @@ def main() -> int:
                         milestones.rebuild()
                     if period_rates is not None:  # the certification rates per period
                         period_rates.rebuild()
+                    if session_marks is not None:  # present / absent per visit session
+                        session_marks.rebuild()
                     db.session.commit()
                     if args.postgres:  # the rebuilt tables' statistics, as autovacuum would gather them
                         db.session.execute(db.text("ANALYZE"))

@@ -14,7 +14,7 @@ from learnapp.certificates.demo import load_demo_certificates
 from learnapp.courses.cli import load_demo_content
 from learnapp.db import utcnow
 from learnapp.extensions import db
-from learnapp.office import milestones, period_rates
+from learnapp.office import milestones, period_rates, session_marks
 from learnapp.partners.demo import load_demo_partners
 from learnapp.quizzes.demo import load_demo_attempts
 from learnapp.schools.demo import load_demo_school
@@ -63,7 +63,8 @@ def load_demo(echo=print) -> None:
     load_demo_partners(echo)  # a museum (the demo partner account) with offers, one once a day; a shop
     load_demo_card(echo)  # the demo adult ambassador's card, with a drawn portrait
     # Some demo rows were written directly (the class's progress, the attempts): the office's kept
-    # funnel and certification rates per period from them.
+    # funnel, certification rates per period and present/absent per session from them.
     milestones.rebuild()
     period_rates.rebuild()
+    session_marks.rebuild()
     db.session.commit()

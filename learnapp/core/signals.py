@@ -21,6 +21,10 @@ activity_changed = signals.signal("activity-changed")
 # sender: the attempt, just graded (in the grading transaction). The office keeps its
 # certification rates per period (office/period_rates.py).
 attempt_graded = signals.signal("attempt-graded")
+# sender: a visit session's id. Sent when who was present or absent at it may have changed: an
+# attendance mark set or corrected, a confirmed booking cancelled. The office keeps its
+# present/absent counts per session (office/session_marks.py).
+roster_changed = signals.signal("roster-changed")
 # sender: the lesson. Sent when a lesson gets its first text (what "finished a course" means
 # changes); the office rebuilds its kept funnel at the commit.
 lessons_changed = signals.signal("lessons-changed")

@@ -7,7 +7,7 @@ from learnapp.core.i18n import _l
 def init_app(app):
     from learnapp.core import content_packs
     from learnapp.core.extension_points import add_staff_section
-    from learnapp.office import cli, milestones, models, period_rates, receivers, routes, seams  # noqa: F401 (models, milestones, period_rates: what Alembic knows)
+    from learnapp.office import cli, milestones, models, period_rates, receivers, routes, seams, session_marks  # noqa: F401 (the models: what Alembic knows)
 
     seams.registry(app)
     receivers.connect(app)

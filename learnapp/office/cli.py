@@ -1,4 +1,4 @@
-"""`learnapp office …`: the monthly report; forgetting stored charts; rebuilding the kept funnel and rates.
+"""`learnapp office …`: the monthly report; forgetting stored charts; rebuilding the kept funnel and counts.
 
 Messages in the command line's language (French unless --lang en or LEARNAPP_LANG=en)."""
 
@@ -15,7 +15,7 @@ from learnapp.core import chart_cache
 from learnapp.core.messages import N_, cli_locale, translate
 from learnapp.db import utcnow
 from learnapp.extensions import db
-from learnapp.office import milestones, period_rates, report, rules
+from learnapp.office import milestones, period_rates, report, rules, session_marks
 from learnapp.office.rules import FilterError
 
 
@@ -62,11 +62,13 @@ def rebuild_funnel_command():
     click.echo(translate(N_("Parcours recalculé : %(count)s apprenant(s) ayant ouvert une leçon."), {"count": kept}))
 
 
-@office.command("rebuild-rates")
+@office.command("rebuild-counts")
 @with_appcontext
-def rebuild_rates_command():
-    """Recalcule les taux de certification par période (après des tentatives écrites hors du service)."""
+def rebuild_counts_command():
+    """Recalcule les taux de certification par période et les présences par séance (après des lignes
+    écrites hors des services)."""
     db.session.rollback()  # the rebuild's first statement must be its first write (SQLite's lock)
-    kept = period_rates.rebuild()
+    rates, sessions = period_rates.rebuild(), session_marks.rebuild()
     db.session.commit()
-    click.echo(translate(N_("Taux par période recalculés : %(count)s ligne(s)."), {"count": kept}))
+    click.echo(translate(N_("Taux par période recalculés : %(rates)s ligne(s) ; présences : %(sessions)s séance(s)."),
+                         {"rates": rates, "sessions": sessions}))

@@ -14,7 +14,7 @@ with itself; the counts are upserts that add in SQL (``INSERT … ON CONFLICT DO
 The dashboard reads one row per tier and age group of the period (``office/queries.py``,
 ``certification_counts``); with a population filter (a school, a class) it counts the attempts.
 :func:`rebuild` recomputes everything from the attempts (the migration, ``learnapp office
-rebuild``; after attempts were written outside the grading service).
+rebuild-counts``; after attempts were written outside the grading service).
 """
 
 from __future__ import annotations

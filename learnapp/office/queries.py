@@ -16,11 +16,11 @@ from sqlalchemy import and_, case, exists, false, func, literal, or_, select, te
 from learnapp.auth.models import AuditEntry, User, UserRole
 from learnapp.courses.models import Course, Lesson, LessonProgress, LessonVersion
 from learnapp.extensions import db
-from learnapp.office import milestones, period_rates, rules
+from learnapp.office import milestones, period_rates, rules, session_marks
 from learnapp.office.rules import Filters, Period
 from learnapp.quizzes.models import QuizAttempt, QuizTier, QuizTierStat
 from learnapp.visits.models import Attendance, Booking, Visit, VisitSession
-from learnapp.visits.rules import CONFIRMED, WAITLISTED
+from learnapp.visits.rules import WAITLISTED
 
 LEARNER = "learner"
 OPENED = "opened"  # the funnel's first step: funnel_counts starts from lesson_progress's people
@@ -390,30 +390,25 @@ def visit_tallies(period: Period, months: list[Period]) -> tuple[list[VisitTally
     bookings, holder and children). Months are ``months`` (others are in no month's row).
 
     One statement grouped by (visit, month): at most visits × (months + 1) rows, whatever the
-    number of bookings, folded here into the two tables (the bookings were read twice when each
-    table had its own statement). The bookings are read from indexes only
-    (``ix_visit_booking_office_waitlist``: status, session, seats, and
-    ``ix_visit_attendance_office_marks``: booking, person, attended — office/models.py)."""
+    number of bookings, folded here into the two tables. The marks are each session's kept
+    counts (office/session_marks.py: one row per session, where the attendance rows of every
+    booking used to be read); the waitlisted seats come from an index alone
+    (``ix_visit_booking_office_waitlist``: status, session, seats — office/models.py)."""
     _without_jit()
     # Only the period's sessions' bookings are summed (through ix_visit_session_starts_at).
     in_period = select(VisitSession.id).where(_between(VisitSession.starts_at, period))
     waitlist = (select(Booking.session_id, func.sum(Booking.seats).label("seats"))
                 .where(Booking.status == WAITLISTED, Booking.session_id.in_(in_period))
                 .group_by(Booking.session_id).subquery())
-    marks = (select(Booking.session_id,
-                    func.sum(_flag(Attendance.attended.is_(True))).label("present"),
-                    func.sum(_flag(Attendance.attended.is_(False))).label("absent"))
-             .join(Attendance, Attendance.booking_id == Booking.id)
-             .where(Booking.status == CONFIRMED, Booking.session_id.in_(in_period))
-             .group_by(Booking.session_id).subquery())
+    marks = session_marks.SessionMarks  # kept per session as the marks change
     bucket = _month_bucket(VisitSession.starts_at, months).label("month")
     rows = db.session.execute(
         select(Visit.id, Visit.title, bucket, func.count(VisitSession.id), func.sum(VisitSession.capacity),
                func.sum(VisitSession.taken), func.sum(func.coalesce(waitlist.c.seats, 0)),
-               func.sum(func.coalesce(marks.c.present, 0)), func.sum(func.coalesce(marks.c.absent, 0)))
+               func.sum(func.coalesce(marks.present, 0)), func.sum(func.coalesce(marks.absent, 0)))
         .join(Visit, Visit.id == VisitSession.visit_id)
         .outerjoin(waitlist, waitlist.c.session_id == VisitSession.id)
-        .outerjoin(marks, marks.c.session_id == VisitSession.id)
+        .outerjoin(marks, marks.session_id == VisitSession.id)
         .where(VisitSession.status != "cancelled", _between(VisitSession.starts_at, period))
         .group_by(Visit.id, Visit.title, bucket)).all()
     by_month: dict[str, list[int]] = {}

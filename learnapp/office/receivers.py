@@ -4,11 +4,13 @@
   an attendance mark, an erasure, an ambassador level);
 - ``lessons_changed``: a lesson got its first text (the web editor);
 - ``attempt_graded``: the certification rates per period (office/period_rates.py), kept at once;
+- ``roster_changed``: a session's present/absent counts (office/session_marks.py);
 - the accounts themselves, watched at each flush: an account created, the learner role granted or
   removed, a birth year changed. Watching the session rather than asking auth, schools and the
   demos to send news catches every way an account is written, now and later.
 
-Apart from the rates, each only notes the person in the session; ``milestones.keep_noted`` runs before the commit,
+Apart from the rates, each only notes the person (or visit session) in the session; at the
+commit, ``session_marks.keep_noted`` and ``milestones.keep_noted`` run first,
 after the transaction's other writes, in the same transaction: the rows change with the news or
 not at all."""
 
@@ -17,9 +19,9 @@ from __future__ import annotations
 from sqlalchemy import event, inspect
 
 from learnapp.auth.models import User, UserRole
-from learnapp.core.signals import activity_changed, attempt_graded, lessons_changed
+from learnapp.core.signals import activity_changed, attempt_graded, lessons_changed, roster_changed
 from learnapp.extensions import db
-from learnapp.office import milestones, period_rates
+from learnapp.office import milestones, period_rates, session_marks
 
 
 def _on_activity_changed(user_id, **_):
@@ -28,6 +30,21 @@ def _on_activity_changed(user_id, **_):
 
 def _on_attempt_graded(attempt, **_):
     period_rates.record_graded(attempt)  # now: the rates are kept in the grading's own statements
+
+
+def _on_roster_changed(session_id, **_):
+    session_marks.note_session(db.session(), session_id)
+
+
+def _keep_noted(session) -> None:
+    session.flush()  # what the last flush notes is kept in this commit too
+    session_marks.keep_noted(session)
+    milestones.keep_noted(session)
+
+
+def _forget_notes(session) -> None:
+    session_marks.forget_notes(session)
+    milestones.forget_notes(session)
 
 
 def _on_lessons_changed(_sender, **_):
@@ -56,7 +73,8 @@ def connect(app) -> None:
     activity_changed.connect(_on_activity_changed)
     lessons_changed.connect(_on_lessons_changed)
     attempt_graded.connect(_on_attempt_graded)
-    for name, listener in (("after_flush", _watch_accounts), ("before_commit", milestones.keep_noted),
-                           ("after_rollback", milestones.forget_notes)):
+    roster_changed.connect(_on_roster_changed)
+    for name, listener in (("after_flush", _watch_accounts), ("before_commit", _keep_noted),
+                           ("after_rollback", _forget_notes)):
         if not event.contains(db.session, name, listener):
             event.listen(db.session, name, listener)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 
 from learnapp.auth.models import User
 from learnapp.auth.services import audit
-from learnapp.core.signals import activity_changed, visit_attended
+from learnapp.core.signals import activity_changed, roster_changed, visit_attended
 from learnapp.extensions import db
 from learnapp.visits import rules
 from learnapp.visits.errors import VisitError
@@ -95,6 +95,8 @@ def mark(session: VisitSession, booking: Booking, person: int, attended: bool, *
     if correcting and before != attended:
         audit(actor, "visit.attendance.correct", f"visit_booking:{booking.id}",
               f"person {person}: {_word(before)} -> {_word(attended)}", now)
+    if before != attended:
+        roster_changed.send(session.id)
     if person == 0 and before != attended:
         activity_changed.send(booking.user_id)  # the holder attended, or no longer did
     if attended and person == 0:

@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 
+from learnapp.core.signals import roster_changed
 from learnapp.extensions import db
 from learnapp.visits import notify, rules
 from learnapp.visits.access import email_confirmed, user_age_group
@@ -168,6 +169,7 @@ def cancel(booking: Booking, *, actor, now: datetime, by_staff: bool = False) ->
     # Confirmed first: if a promotion is racing us, this waits for it and sees "confirmed".
     if _move(booking.id, rules.CONFIRMED, values):
         _release_seats(session.id, booking.seats)
+        roster_changed.send(session.id)  # its attendance marks, if any, no longer count
         promoted = promote(session, now=now)
     elif _move(booking.id, rules.WAITLISTED, values):
         promoted = []
@@ -242,6 +244,7 @@ def cancel_session(session: VisitSession, *, actor, now: datetime) -> int:
                 "status": rules.BOOKING_CANCELLED, "active_session_id": None, "cancelled_at": now,
                 "cancelled_by_id": actor.id, "sequence": Booking.sequence + 1}):
             told += 1
+    roster_changed.send(session.id)
     db.session.flush()
     db.session.refresh(session)
     for booking in live:

@@ -26,7 +26,7 @@ def upgrade():
                             ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('period', 'tier_id', 'audience', name=op.f('pk_office_period_rate'))
     )
-    # The backfill, by the same code as `learnapp office rebuild-rates` (idempotent).
+    # The backfill, by the same code as `learnapp office rebuild-counts` (idempotent).
     from learnapp.office import period_rates
 
     period_rates.rebuild(conn=op.get_bind())

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from learnapp.auth.models import User, UserRole
 from learnapp.courses.models import Lesson, LessonProgress, LessonVersion
 from learnapp.extensions import db
-from learnapp.office import milestones, period_rates
+from learnapp.office import milestones, period_rates, session_marks
 from learnapp.quizzes import tallies
 from learnapp.quizzes.models import QuizAttempt
 from learnapp.visits.models import Attendance, Booking, Visit, VisitSession
@@ -106,5 +106,6 @@ def world(seed: int = 7, *, people: int = 60):
     tallies.rebuild()
     milestones.rebuild()  # and so are the funnel's kept depths (office/milestones.py)
     period_rates.rebuild()  # and the certification rates per period (office/period_rates.py)
+    session_marks.rebuild()  # and the present/absent counts per session (office/session_marks.py)
     db.session.commit()
     return {"users": users, "tiers": tiers, "courses": [course, other]}
