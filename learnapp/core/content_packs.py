@@ -14,10 +14,6 @@ in two phases:
 
 A later loader may check references against an earlier one's files (quizzes naming a lesson of
 a course loaded in the same run) through ``LoadContext.prepared``.
-
-A domain that keeps numbers derived from the content registers ``after_load(app, refresh)``:
-``refresh()`` runs after every ``apply``, in the same transaction (the office's kept funnel
-depths, which depend on the lessons a course has).
 """
 
 from __future__ import annotations
@@ -29,7 +25,6 @@ from datetime import datetime
 from pathlib import Path
 
 EXTENSION_KEY = "learnapp.content_packs"
-AFTER_LOAD_KEY = "learnapp.content_packs.after_load"
 
 # progress(label, total) → a context manager giving advance(path), called once per file read.
 Progress = Callable[[str, int], AbstractContextManager[Callable[[Path], None]]]
@@ -86,11 +81,6 @@ def register(app, folder: str, *, order: int, load: Loader) -> None:
     registered[folder] = PackLoader(folder, order, load)
 
 
-def after_load(app, refresh: Callable[[], None]) -> None:
-    """``refresh()`` (flush only) will run after every loader's ``apply``, before the commit."""
-    app.extensions.setdefault(AFTER_LOAD_KEY, []).append(refresh)
-
-
 def loaders(app) -> list[PackLoader]:
     """The registered loaders, in the order they run."""
     return sorted(app.extensions.get(EXTENSION_KEY, {}).values(), key=lambda item: (item.order, item.folder))
@@ -129,8 +119,6 @@ def run(app, path: Path | None, *, now: datetime, session, progress: Progress = 
     try:
         for prepared in context.prepared.values():
             outcome.summary += prepared.apply()
-        for refresh in app.extensions.get(AFTER_LOAD_KEY, []):
-            refresh()
         session.commit()
     except Exception:
         session.rollback()

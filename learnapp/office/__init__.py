@@ -5,13 +5,11 @@ from learnapp.core.i18n import _l
 
 
 def init_app(app):
-    from learnapp.core import content_packs
     from learnapp.core.extension_points import add_staff_section
     from learnapp.office import cli, milestones, models, period_rates, receivers, routes, seams, session_marks  # noqa: F401 (the models: what Alembic knows)
 
     seams.registry(app)
     receivers.connect(app)
-    content_packs.after_load(app, milestones.rebuild_if_lessons_changed)
     app.register_blueprint(routes.bp)
     app.cli.add_command(cli.office)
     add_staff_section(app, "office.dashboard", _l("Tableau de bord"), order=5,

@@ -39,7 +39,7 @@ rebuild-funnel`` (after rows were written by hand).
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import (
@@ -64,7 +64,7 @@ from learnapp.extensions import db
 from learnapp.office import rules
 
 STATE_ID = 1
-LEARNER = "learner"
+_LEARNER_ROLE_OF_USER = and_(UserRole.user_id == User.id, UserRole.name == rules.LEARNER_ROLE)
 # session.info: the people to refresh, and whether a lesson got its first text, at the commit.
 PEOPLE_NOTED = "learnapp.office.funnel_people"
 LESSONS_NOTED = "learnapp.office.funnel_lessons"
@@ -134,14 +134,9 @@ def usable(key: str, conn=None) -> bool:
     return conn.scalar(select(FunnelState.lessons_key).where(FunnelState.id == STATE_ID)) == key
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite's aggregates lose the zone
-
-
 def cohort_month(created_at: datetime) -> str:
     """The month an account was created, in the office's time zone ("2026-11")."""
-    local = _aware(created_at).astimezone(rules.OFFICE_TIME_ZONE)
-    return f"{local.year:04d}-{local.month:02d}"
+    return f"{rules.office_today(created_at):%Y-%m}"
 
 
 # -- noted during a transaction, kept at its commit ------------------------------------------
@@ -163,9 +158,8 @@ def forget_notes(session) -> None:
 
 
 def keep_noted(session) -> None:
-    """At the commit (office/receivers.py): the rebuild a lesson calls for, else the refresh of
-    the people noted. Flushes first, so what the flush notes is kept in this commit too."""
-    session.flush()
+    """At the commit, after its flush (office/receivers.py): the rebuild a lesson calls for, else
+    the refresh of the people noted."""
     lessons, people = session.info.pop(LESSONS_NOTED, False), session.info.pop(PEOPLE_NOTED, set())
     if lessons and rebuild_if_lessons_changed(session):
         return  # the rebuild asked everyone, these people included
@@ -190,7 +184,7 @@ def refresh_people(user_ids: list[int], conn=None) -> None:
     if not _lock_state(conn):
         return  # nothing kept yet: the funnel asks everyone until the first rebuild
     steps = funnel_steps(conn)
-    learner = exists().where(UserRole.user_id == User.id, UserRole.name == LEARNER)
+    learner = exists().where(_LEARNER_ROLE_OF_USER)
     for user_id in user_ids:
         old = conn.execute(select(FunnelDepth.cohort_month, FunnelDepth.birth_year, FunnelDepth.depth)
                            .where(FunnelDepth.user_id == user_id)).first()
@@ -228,9 +222,9 @@ def _add_to_count(conn, bucket: tuple[str, int, int], change: int) -> None:
 # -- rebuilt from the raw rows ---------------------------------------------------------------
 
 def rebuild_if_lessons_changed(conn=None) -> bool:
-    """Rebuild when the lessons or steps the rows were built against changed (after a content
-    load, core/content_packs.py ``after_load``; after an edit gave a lesson its first text).
-    A change that leaves them as they were costs one small query. Whether it rebuilt."""
+    """Rebuild when the lessons or steps the rows were built against changed: at the commit that
+    gave a lesson its first text (``lessons_changed``, from a content load or the web editor
+    alike). A change that leaves them as they were costs one small query. Whether it rebuilt."""
     conn = conn or db.session
     if usable(todays_key(conn), conn):
         return False
@@ -241,10 +235,10 @@ def rebuild_if_lessons_changed(conn=None) -> bool:
 def _learner_months(conn) -> list[rules.Period]:
     """Every month from the first learner's account to the last one's (office time)."""
     first, last = conn.execute(select(func.min(User.created_at), func.max(User.created_at))
-                               .join(UserRole, and_(UserRole.user_id == User.id, UserRole.name == LEARNER))).one()
+                               .join(UserRole, _LEARNER_ROLE_OF_USER)).one()
     if first is None:
         return []
-    return rules.months_between(rules.office_today(_aware(first)), rules.office_today(_aware(last)))
+    return rules.months_between(rules.office_today(first), rules.office_today(last))
 
 
 def learners_depths(steps: list[tuple[str, object]], months: list[rules.Period]):
@@ -253,7 +247,7 @@ def learners_depths(steps: list[tuple[str, object]], months: list[rules.Period])
 
     month = queries.period_bucket(User.created_at, months) if months else literal("")
     return (select(User.id, queries.depth_of(steps), month, User.birth_year)
-            .join(UserRole, and_(UserRole.user_id == User.id, UserRole.name == LEARNER)))
+            .join(UserRole, _LEARNER_ROLE_OF_USER))
 
 
 def rebuild(conn=None) -> int:

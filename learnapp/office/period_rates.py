@@ -19,7 +19,7 @@ rebuild-counts``; after attempts were written outside the grading service).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Integer, String, case, delete, func, insert, select, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -52,7 +52,7 @@ def key(period: rules.Period) -> str | None:
 
 def periods_holding(moment: datetime) -> list[rules.Period]:
     """The month, season, school year and year holding ``moment`` (office time)."""
-    day = rules.office_today(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    day = rules.office_today(moment)
     return [rules.parse_period(kind, rules.default_at(kind, day), day) for kind in KINDS]
 
 
@@ -83,8 +83,7 @@ def record_graded(attempt: QuizAttempt, conn=None) -> None:
 
 
 def _within(moment: datetime, period: rules.Period) -> bool:
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return period.start_utc <= moment < period.end_utc
+    return period.start_utc <= moment < period.end_utc  # read through UTCDateTime: aware
 
 
 def _consecutive(kind: str, first: date, last: date) -> list[rules.Period]:
@@ -112,7 +111,7 @@ def rebuild(conn=None) -> int:
                                .where(submitted)).one()
     if first is None:
         return 0
-    first_day, last_day = (rules.office_today(m if m.tzinfo else m.replace(tzinfo=UTC)) for m in (first, last))
+    first_day, last_day = rules.office_today(first), rules.office_today(last)
     passed = func.max(case((QuizAttempt.passed.is_(True), 1), else_=0))
     for kind in KINDS:
         periods = _consecutive(kind, first_day, last_day)

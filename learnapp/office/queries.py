@@ -22,7 +22,6 @@ from learnapp.quizzes.models import QuizAttempt, QuizTier, QuizTierStat
 from learnapp.visits.models import Attendance, Booking, Visit, VisitSession
 from learnapp.visits.rules import WAITLISTED
 
-LEARNER = "learner"
 OPENED = "opened"  # the funnel's first step: funnel_counts starts from lesson_progress's people
 
 
@@ -217,7 +216,7 @@ def _cohort(query, filters: Filters, today: date, extra_conditions=(), *, drive_
     the plan is driven by the period's accounts (``ix_user_account_office_cohort``: created_at,
     birth_year, id), whatever the planner's statistics: SQLite without ``ANALYZE`` (the app never
     runs it) would drive even a month's join from all the learner roles."""
-    learner = and_(UserRole.user_id == User.id, UserRole.name == LEARNER)
+    learner = and_(UserRole.user_id == User.id, UserRole.name == rules.LEARNER_ROLE)
     query = query.join(UserRole, learner) if drive_from_roles else query.where(exists().where(learner))
     return query.where(*cohort_conditions(filters, today, extra_conditions))
 

@@ -21,7 +21,7 @@ from sqlalchemy import event, inspect
 from learnapp.auth.models import User, UserRole
 from learnapp.core.signals import activity_changed, attempt_graded, lessons_changed, roster_changed
 from learnapp.extensions import db
-from learnapp.office import milestones, period_rates, session_marks
+from learnapp.office import milestones, period_rates, rules, session_marks
 
 
 def _on_activity_changed(user_id, **_):
@@ -55,10 +55,10 @@ def _watch_accounts(session, _flush_context) -> None:
     for row in session.new:
         if isinstance(row, User):
             milestones.note_person(session, row.id)
-        elif isinstance(row, UserRole) and row.name == milestones.LEARNER:
+        elif isinstance(row, UserRole) and row.name == rules.LEARNER_ROLE:
             milestones.note_person(session, row.user_id)
     for row in session.deleted:
-        if isinstance(row, UserRole) and row.name == milestones.LEARNER:
+        if isinstance(row, UserRole) and row.name == rules.LEARNER_ROLE:
             milestones.note_person(session, row.user_id)
     for row in session.dirty:
         # A role removed from ``user.roles`` is deleted as an orphan during the flush: it shows in

@@ -34,6 +34,7 @@ SEASON_START_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 # Data before this year cannot exist (the platform is younger); a year past next year is a typo.
 FIRST_YEAR = 2000
 AGE_ALL = "all"
+LEARNER_ROLE = "learner"  # the funnel's and the rates' people: accounts holding this role
 
 
 class FilterError(ValueError):

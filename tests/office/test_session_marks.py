@@ -129,3 +129,24 @@ def test_two_guides_marking_one_session_at_once_are_both_counted(app, db, make_u
     second_thread.join(10)
     assert errors == []
     assert kept() == counted() == {ids["session"]: (3, 0)}
+
+
+def test_the_rebuild_command_recounts_rows_written_outside_the_services(runner, db, make_user, make_session,  # noqa: F811
+                                                                       make_visit):  # noqa: F811
+    now = utcnow()
+    guide = make_user("guide")
+    session = make_session(visit=make_visit(guide=guide, now=now - timedelta(days=2)),
+                           now=now - timedelta(days=1), starts_in=timedelta(days=1, minutes=-10))
+    held = booking.book(make_user(), session, now=now - timedelta(days=1)).booking
+    db.session.commit()
+    attendance.mark(session, held, 0, False, actor=guide, now=now)
+    db.session.commit()
+    db.session.execute(db.delete(session_marks.SessionMarks))  # as an import written by hand would leave it
+    db.session.commit()
+    assert kept() == {}
+    result = runner.invoke(args=["office", "rebuild-counts"])
+    assert result.exit_code == 0, result.output
+    assert "présences : 1 séance(s)" in result.output
+    assert kept() == counted() == {session.id: (0, 1)}
+    english = runner.invoke(args=["office", "rebuild-counts"], env={"LEARNAPP_LANG": "en"})
+    assert "attendance: 1 session(s)" in english.output, english.output
