@@ -72,6 +72,14 @@ def assert_accessible():
 
 
 
+def sideways_overflow(page) -> int:
+    """How many pixels the page is wider than the screen (0: no sideways scrolling), measured once
+    the page and its stylesheets have loaded: after a click that navigates, the new page's text can
+    be visible before its CSS applies, when an unstyled drawing is still wider than a phone."""
+    page.wait_for_load_state("load")
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
 def log_in(page, user, password: str | None = None):
     """Sign ``user`` in through the real login form of the page's site."""
     from playwright.sync_api import expect

@@ -15,12 +15,11 @@ from learnapp.ambassadors import loader as ambassador_loader
 from learnapp.db import utcnow
 from learnapp.visits import booking, programme
 from tests.certificates.helpers import load_definitions
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, sideways_overflow
 from tests.quizzes.quiz_helpers import SLUG, add_questions, make_course, make_tier, question
 
 pytestmark = pytest.mark.e2e
 
-OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 def _definitions(db, now):
@@ -40,7 +39,7 @@ def _pass(page, tier):
 
 
 def _fits_and_is_accessible(page, assert_accessible):
-    assert page.evaluate(OVERFLOW) <= 0, page.url
+    assert sideways_overflow(page) <= 0, page.url
     assert_accessible(page)
 
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from learnapp.cards import rules as card_rules
 from learnapp.cards import services as cards
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, sideways_overflow
 
 # The partners' fixtures (levels, make_ambassador, make_partner), shared with this browser test.
 from tests.partners.conftest import (  # noqa: F401
@@ -23,12 +23,11 @@ from tests.partners.conftest import (  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
-OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 def check_page(page, assert_accessible):
     assert_accessible(page)
-    assert page.evaluate(OVERFLOW) <= 0, page.url
+    assert sideways_overflow(page) <= 0, page.url
 
 
 def test_a_card_is_issued_checked_granted_and_reissued(app, db, page, browser, live_server, tmp_path,

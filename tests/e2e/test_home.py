@@ -14,11 +14,10 @@ from learnapp.courses import progress
 from learnapp.courses.models import Course, Lesson, LessonVersion
 from learnapp.db import utcnow
 from learnapp.visits import booking, programme
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, sideways_overflow
 
 pytestmark = pytest.mark.e2e
 
-OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 HEADINGS = ("() => [...document.querySelectorAll('main h1, main h2, main h3')]"
             ".map(h => [+h.tagName[1], h.textContent.trim()])")
 
@@ -57,7 +56,7 @@ def test_the_anonymous_home_on_a_phone(app, db, page, make_user, assert_accessib
     expect(visits.first).to_contain_text("12 places libres")
     expect(visits.first).to_contain_text("Devant la Grand'Porte, Granville")
     _heading_levels_never_skip(page.evaluate(HEADINGS))
-    assert page.evaluate(OVERFLOW) <= 0
+    assert sideways_overflow(page) <= 0
     assert_accessible(page)
 
     # The keyboard reaches each step's link; a visit's link opens its session page.
@@ -72,7 +71,7 @@ def test_the_anonymous_home_on_a_phone(app, db, page, make_user, assert_accessib
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="The ambassador's path")).to_be_visible()
     expect(page.get_by_role("heading", name="Next guided visits")).to_be_visible()
-    assert page.evaluate(OVERFLOW) <= 0
+    assert sideways_overflow(page) <= 0
     assert_accessible(page)
 
 
@@ -98,7 +97,7 @@ def test_a_signed_in_home_shows_the_next_steps_first(app, db, runner, page, make
     steps = page.locator(".next-steps > li")
     expect(steps.first).to_contain_text("leçons avant le quiz : « Granville Terre et Mer »")
     expect(page.locator(".next-step-visits")).to_contain_text("Votre visite")
-    assert page.evaluate(OVERFLOW) <= 0
+    assert sideways_overflow(page) <= 0
     assert_accessible(page)
 
     # The first step leads to the next lesson to read.
@@ -110,5 +109,5 @@ def test_a_signed_in_home_shows_the_next_steps_first(app, db, runner, page, make
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="Your next step")).to_be_visible()
     expect(page.locator(".next-steps > li").first).to_contain_text("more lessons before the quiz")
-    assert page.evaluate(OVERFLOW) <= 0
+    assert sideways_overflow(page) <= 0
     assert_accessible(page)

@@ -10,7 +10,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, sideways_overflow
 from tests.office.builders import world
 
 pytestmark = pytest.mark.e2e
@@ -56,7 +56,7 @@ def test_dashboard_charts_tables_csv_and_audit_log(page, browser, live_server, m
 
     # A phone: nothing wider than the screen, the tables scroll inside their own box.
     page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert sideways_overflow(page) <= 0
     assert_accessible(page)
 
     page.get_by_role("navigation", name="Office").get_by_role("link", name="Journal d'audit").click()

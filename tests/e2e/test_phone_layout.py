@@ -5,11 +5,10 @@ from sqlalchemy import select
 
 from learnapp.courses.models import Course, Lesson
 from learnapp.quizzes.models import Question
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, sideways_overflow
 
 pytestmark = pytest.mark.e2e
 
-OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 def test_no_page_scrolls_sideways_on_a_phone(app, db, runner, page, make_user):
@@ -36,7 +35,7 @@ def test_no_page_scrolls_sideways_on_a_phone(app, db, runner, page, make_user):
     for path in paths:
         response = page.goto(path)
         assert response.status == 200, path
-        overflow = page.evaluate(OVERFLOW)
+        overflow = sideways_overflow(page)
         if overflow > 0:
             too_wide[path] = overflow
     assert too_wide == {}

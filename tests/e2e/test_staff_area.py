@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, sideways_overflow
 
 pytestmark = pytest.mark.e2e
 
@@ -39,5 +39,4 @@ def test_staff_area_from_the_header_and_back_by_the_breadcrumb(page, make_user, 
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto("/office/")
     page.wait_for_function(f"() => ({NAV_LINES})() <= 2", timeout=10_000)
-    assert page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert sideways_overflow(page) <= 0

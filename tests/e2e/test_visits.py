@@ -10,11 +10,10 @@ from sqlalchemy import select
 from learnapp.db import utcnow
 from learnapp.mail.models import OutboxMessage
 from learnapp.visits import booking, programme
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, sideways_overflow
 
 pytestmark = pytest.mark.e2e
 
-OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 def _session(db, guide, *, starts_in, capacity, slug):
@@ -76,7 +75,7 @@ def test_guide_marks_attendance_on_a_phone(app, db, page, make_user, assert_acce
 
     log_in(page, guide)
     page.goto(f"/office/visits/session/{session.id}/roster")
-    assert page.evaluate(OVERFLOW) <= 0
+    assert sideways_overflow(page) <= 0
     assert_accessible(page)
     page.get_by_role("button", name="Présent : Zoé Hébert").click()
     row = page.locator(".roster-row", has_text="Zoé Hébert")
@@ -88,5 +87,5 @@ def test_guide_marks_attendance_on_a_phone(app, db, page, make_user, assert_acce
     page.get_by_label("Nom ou numéro de réservation").fill("léon")
     page.get_by_role("button", name="Chercher").click()
     expect(page.locator(".roster-row")).to_have_count(1)
-    assert page.evaluate(OVERFLOW) <= 0
+    assert sideways_overflow(page) <= 0
     assert_accessible(page)
