@@ -52,7 +52,8 @@ def page(browser, live_server):
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
-    """Run axe-core (WCAG 2.1 A/AA rules) on the current page."""
+    """Run axe-core (WCAG 2.1 A/AA rules) on the current page, once it has loaded."""
+    page.wait_for_load_state("load")
     result = AXE.run(page, options={"runOnly": {"type": "tag", "values": [
         "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}).response
     return [
@@ -70,6 +71,14 @@ def assert_accessible():
 
     return check
 
+
+
+def follow(locator):
+    """Click a link or a button that loads another page, and return once that page has loaded.
+    Checked straight after a bare click, the page could still be the old one, or a document being
+    swapped (axe-core then fails reading a null ``documentElement``)."""
+    with locator.page.expect_navigation():
+        locator.click()
 
 
 def sideways_overflow(page) -> int:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from learnapp.cards import rules as card_rules
 from learnapp.cards import services as cards
-from tests.e2e.conftest import log_in, sideways_overflow
+from tests.e2e.conftest import follow, log_in, sideways_overflow
 
 # The partners' fixtures (levels, make_ambassador, make_partner), shared with this browser test.
 from tests.partners.conftest import (  # noqa: F401
@@ -42,7 +42,7 @@ def test_a_card_is_issued_checked_granted_and_reissued(app, db, page, browser, l
     log_in(page, lea)
     page.goto("/card/")
     check_page(page, assert_accessible)
-    page.get_by_role("link", name="Ajouter ma photo et recevoir ma carte").click()
+    follow(page.get_by_role("link", name="Ajouter ma photo et recevoir ma carte"))
     check_page(page, assert_accessible)
     page.get_by_label("Votre photo").set_input_files(str(photo))
     page.get_by_role("button", name="Recevoir ma carte").click()
@@ -107,9 +107,9 @@ def test_a_card_is_issued_checked_granted_and_reissued(app, db, page, browser, l
     log_in(desk_staff, staff)
     desk_staff.goto("/office/partners/")
     check_page(desk_staff, assert_accessible)
-    desk_staff.get_by_role("link", name="Musée Anacréon").click()
+    follow(desk_staff.get_by_role("link", name="Musée Anacréon"))
     check_page(desk_staff, assert_accessible)
-    desk_staff.get_by_role("link", name="Ajouter une offre").click()
+    follow(desk_staff.get_by_role("link", name="Ajouter une offre"))
     check_page(desk_staff, assert_accessible)
     desk_staff.goto("/office/partners/uses")
     expect(desk_staff.get_by_role("cell", name="Entrée gratuite")).to_be_visible()

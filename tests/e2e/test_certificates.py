@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from learnapp.certificates import rules
 from tests.certificates.helpers import load_definitions
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import follow, log_in
 from tests.quizzes.quiz_helpers import SLUG, add_questions, make_course, make_tier, question
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +27,7 @@ def test_a_learner_passes_finds_the_certificate_and_anyone_verifies_it(page, bro
 
     page.goto(f"/quizzes/courses/{SLUG}/tiers/1")
     page.get_by_label("Toutes les questions sur une seule page").check()
-    page.get_by_role("button", name="Commencer le quiz").click()
+    follow(page.get_by_role("button", name="Commencer le quiz"))
     page.get_by_label("Deux fois").check()
     page.get_by_role("button", name="Envoyer mes réponses").click()
     expect(page.get_by_text("Vous avez obtenu le certificat « Ambassadeur Granville Terre et Mer — Découverte »."))\
@@ -65,7 +65,7 @@ def test_a_learner_passes_finds_the_certificate_and_anyone_verifies_it(page, bro
     log_in(desk, staff)
     desk.goto("/certificates/staff?q=lefèvre")
     assert_accessible(desk)
-    desk.get_by_role("link", name=rules.display_code(code)).click()
+    follow(desk.get_by_role("link", name=rules.display_code(code)))
     assert_accessible(desk)
     desk.get_by_label("Motif de la révocation").fill("Tentative passée pour quelqu'un d'autre")
     desk.get_by_role("button", name="Révoquer ce certificat").click()

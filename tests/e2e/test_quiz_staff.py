@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from learnapp.quizzes.models import AttemptItem, Question, QuestionVersion, QuizAttempt, QuizTier
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import follow, log_in
 from tests.quizzes.quiz_helpers import GIFT_SAMPLE, rebuild_kept_stats
 
 pytestmark = pytest.mark.e2e
@@ -68,7 +68,7 @@ def test_staff_imports_edits_and_reads_statistics(page, course, make_user, asser
     assert_accessible(page)
 
     # Edit a question: the preview shows the sanitised Markdown; saving adds a version.
-    page.get_by_role("link", name="Combien de fois par jour la mer monte-t-elle ?").click()
+    follow(page.get_by_role("link", name="Combien de fois par jour la mer monte-t-elle ?"))
     assert_accessible(page)
     page.get_by_label("Énoncé").fill("Combien de fois **par jour** la mer monte-t-elle à Granville ?")
     page.get_by_role("button", name="Prévisualiser").click()
@@ -85,7 +85,7 @@ def test_staff_imports_edits_and_reads_statistics(page, course, make_user, asser
     assert_accessible(page)
 
     # Import our GIFT sample: check first (nothing written), then import what was taken.
-    page.get_by_role("link", name="Importer un fichier GIFT").click()
+    follow(page.get_by_role("link", name="Importer un fichier GIFT"))
     assert_accessible(page)
     page.get_by_label("Fichier GIFT").set_input_files(str(GIFT_SAMPLE))
     page.get_by_role("button", name="Vérifier sans importer").click()

@@ -14,7 +14,7 @@ from learnapp.db import utcnow
 from learnapp.extensions import db
 from learnapp.schools import directory
 from tests.courses.reader_data import add_version, make_course
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import follow, log_in
 from tests.quizzes.quiz_helpers import add_questions, make_tier, question
 from tests.schools.pdf_text import cards as pdf_cards
 
@@ -103,7 +103,7 @@ def test_a_class_from_roster_to_grid(page, browser, live_server, course, make_us
     assert_accessible(child)
     child.get_by_role("button", name="Marquer comme terminé").click()
     child.goto("/quizzes/courses/granville-terre-et-mer/tiers/1")
-    child.get_by_role("button", name="C'est parti !").click()
+    follow(child.get_by_role("button", name="C'est parti !"))
     child.get_by_label("Deux fois").check()
     child.get_by_role("button", name="Vérifier").click()
     expect(child.locator("#feedback")).to_contain_text("Bravo !")
