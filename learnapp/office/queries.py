@@ -181,11 +181,6 @@ def standard_steps(conn=None, per_course: list[tuple[int, int]] | None = None) -
     ]
 
 
-def person_depth(steps: list[tuple[str, object]], user_id: int):
-    """The select of one person's depth in ``steps``."""
-    return select(depth_of(steps)).select_from(User).where(User.id == user_id)
-
-
 def birth_year_range(filters: Filters, today: date) -> tuple[int | None, int | None]:
     """The birth years of the filters' age group at the end of their period (None: unbounded)."""
     if filters.age_group == rules.AGE_ALL:

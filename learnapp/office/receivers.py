@@ -6,8 +6,10 @@
 - ``attempt_graded``: the certification rates per period (office/period_rates.py), kept at once;
 - ``roster_changed``: a session's present/absent counts (office/session_marks.py);
 - the accounts themselves, watched at each flush: an account created, the learner role granted or
-  removed, a birth year changed. Watching the session rather than asking auth, schools and the
-  demos to send news catches every way an account is written, now and later.
+  removed, a birth year changed; and the session's bulk statements (a class roster's import grants
+  the learner role to a list of pupils). Watching the session rather than asking auth, schools
+  and the demos to send news catches every way the ORM writes an account, now and later; raw SQL
+  outside the ORM is not seen (``learnapp office rebuild-funnel`` after it).
 
 Apart from the rates, each only notes the person (or visit session) in the session; at the
 commit, ``session_marks.keep_noted`` and ``milestones.keep_noted`` run first,
@@ -37,12 +39,16 @@ def _on_roster_changed(session_id, **_):
 
 
 def _keep_noted(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: what it noted is kept at the real commit
     session.flush()  # what the last flush notes is kept in this commit too
     session_marks.keep_noted(session)
     milestones.keep_noted(session)
 
 
 def _forget_notes(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint rolled back: refreshing the people it noted anyway is harmless
     session_marks.forget_notes(session)
     milestones.forget_notes(session)
 
@@ -68,13 +74,39 @@ def _watch_accounts(session, _flush_context) -> None:
             milestones.note_person(session, row.id)
 
 
+def _watch_deleted_accounts(session, _flush_context, _instances) -> None:
+    # Before the flush: once it ran, the account's kept row is gone with it (ON DELETE CASCADE) and
+    # nothing would say which count to take it from. Accounts are anonymised, never deleted, here.
+    if any(isinstance(row, User) for row in session.deleted):
+        milestones.note_everyone(session)
+
+
+def _watch_bulk_writes(state) -> None:
+    """Bulk statements on accounts never show in the session's new, dirty or deleted rows."""
+    if not (state.is_insert or state.is_update or state.is_delete) or state.bind_mapper is None:
+        return
+    written = state.bind_mapper.class_
+    if written is User and state.is_insert:
+        return  # an account without the learner role is in no funnel; its role's insert is seen below
+    if written is UserRole and state.is_insert and isinstance(state.parameters, (list, dict)) and state.parameters:
+        rows = state.parameters if isinstance(state.parameters, list) else [state.parameters]
+        if all("user_id" in row and "name" in row for row in rows):
+            for row in rows:
+                if row["name"] == rules.LEARNER_ROLE:
+                    milestones.note_person(state.session, row["user_id"])
+            return
+    if written in (User, UserRole):
+        milestones.note_everyone(state.session)
+
+
 def connect(app) -> None:
     # Once per process (blinker keeps one entry per receiver; the events are checked).
     activity_changed.connect(_on_activity_changed)
     lessons_changed.connect(_on_lessons_changed)
     attempt_graded.connect(_on_attempt_graded)
     roster_changed.connect(_on_roster_changed)
-    for name, listener in (("after_flush", _watch_accounts), ("before_commit", _keep_noted),
+    for name, listener in (("after_flush", _watch_accounts), ("before_flush", _watch_deleted_accounts),
+                           ("do_orm_execute", _watch_bulk_writes), ("before_commit", _keep_noted),
                            ("after_rollback", _forget_notes)):
         if not event.contains(db.session, name, listener):
             event.listen(db.session, name, listener)

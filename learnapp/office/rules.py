@@ -112,7 +112,7 @@ def parse_period(kind: str | None, at: str | None, today: date) -> Period:
         return Period("all", "", None, None)
     patterns = {"month": r"(\d{4})-(\d{2})", "season": r"(\d{4})-(winter|spring|summer|autumn)",
                 "school_year": r"(\d{4})-(\d{4})", "year": r"(\d{4})"}
-    match = re.fullmatch(patterns[kind], at)
+    match = re.fullmatch(patterns[kind], at, re.ASCII)  # "２０２６" is no period
     if not match:
         raise FilterError(N_("Période illisible : « %(value)s »."), value=at[:40])
     year = int(match.group(1))

@@ -304,5 +304,5 @@ def school_year_of(today: date) -> str:
 
 
 def school_year_is_valid(text: str) -> bool:
-    match = re.fullmatch(r"(\d{4})-(\d{4})", text or "")
+    match = re.fullmatch(r"(\d{4})-(\d{4})", text or "", re.ASCII)
     return bool(match) and int(match[2]) == int(match[1]) + 1 and 2000 <= int(match[1]) <= 2100

@@ -45,6 +45,7 @@ from tests.courses.pack_builder import AUDIENCES, lesson_text, png
 from tests.courses.pack_builder import make_course as write_course
 from tests.office import oracle
 from tests.quizzes.quiz_helpers import add_questions, every_type, finish_course, make_course, make_tier, take
+from tests.schools.conftest import make_class, make_teacher, school, school_class, teacher  # noqa: F401 (fixtures)
 from tests.visits.conftest import make_session, make_visit  # noqa: F401 (fixtures)
 
 _courses = itertools.count(1)
@@ -139,7 +140,7 @@ def test_kept_depths_follow_activity_through_the_services(app, db, make_user, ma
         elif verb in ("present", "absent"):  # the guide marks the holder, or corrects the mark
             attendance.mark(session, bookings[who], 0, verb == "present", actor=guide, now=utcnow(),
                             correcting=True)
-        elif verb == "account":  # a new learner, from the admin's form or a school's roster alike
+        elif verb == "account":  # a new learner through the ORM (a roster's bulk insert: test below)
             make_user(age_group=("child", "teen", "adult")[which])
         elif verb == "unlearn":
             accounts.remove_role(person, "learner", actor=staff, now=utcnow())
@@ -317,6 +318,47 @@ def test_a_lesson_given_its_first_text_in_the_editor_rebuilds_the_rows(app, db, 
     assert kept_depths() == {learner.id: 1}
     assert kept_rows() == asked_rows()
     assert queries._kept_steps(milestones.funnel_steps())
+
+
+def test_accounts_written_in_bulk_in_a_savepoint_or_deleted_are_counted(db, make_user, school_class, now):  # noqa: F811
+    """Ways of writing accounts that the session's new and dirty rows do not show."""
+    from learnapp.schools import roster
+
+    learner = make_user()
+    milestones.rebuild()
+    db.session.commit()
+
+    # A class roster is imported with bulk inserts: its pupils are registered learners at once.
+    raw = "Prénom;Nom;Année de naissance\r\nLéa;M;2016\r\nNoé;B;2015\r\n".encode()
+    assert not roster.import_roster(school_class, raw, now=utcnow()).problems
+    db.session.commit()
+    pupils = [pupil.user_id for pupil in roster.pupils(school_class)]
+    assert len(pupils) == 2 and all(kept_depths()[pupil] == 0 for pupil in pupils)
+    assert_kept_as_asked("roster")
+    assert _everything_funnel()[0] == 3
+
+    # An account created before a savepoint that is rolled back is still counted at the commit.
+    newcomer = accounts.create_user(email="avant.point@example.org", password="x" * 12, birth_year=1990,
+                                    roles=("learner",), now=utcnow(), display_name="Avant")
+    db.session.flush()
+    with pytest.raises(RuntimeError), db.session.begin_nested():
+        raise RuntimeError("what the savepoint held fails")
+    db.session.commit()
+    assert newcomer.id in kept_depths()
+    assert_kept_as_asked("savepoint")
+
+    # A bulk update of birth years (no row in the session) moves the people between buckets.
+    db.session.execute(db.update(User).where(User.id.in_(pupils)).values(birth_year=2014))
+    db.session.commit()
+    assert {kept_rows()[pupil][1] for pupil in pupils} == {2014}
+    assert_kept_as_asked("bulk update")
+
+    # An account deleted (the product anonymises instead) leaves no count behind.
+    db.session.delete(db.session.get(User, learner.id))
+    db.session.commit()
+    assert learner.id not in kept_depths()
+    assert_kept_as_asked("deleted")
+    assert _everything_funnel()[0] == 3
 
 
 @pytest.mark.parametrize(("created", "month"), [
