@@ -49,6 +49,7 @@ def test_empty_dashboard_is_an_empty_state_not_an_error(client, staff):
 @pytest.mark.parametrize(("query", "message"), [
     ("period=week:2026-11", "Type de période inconnu"),
     ("period=month:2026-13", "Période illisible"),
+    ("period=month:２０２６-１１", "Période illisible"),  # full-width digits: no kept rate would match
     ("period=month:1850-01", "hors de la plage possible"),
     ("period=school_year:2027-2026", "Une année scolaire va d'une année à la suivante"),
     ("age=senior", "Tranche d'âge inconnue"),

@@ -108,3 +108,4 @@ def test_school_years():
     assert rules.school_year_of(date(2026, 9, 1)) == "2026-2027"
     assert rules.school_year_of(date(2027, 3, 1)) == "2026-2027"
     assert rules.school_year_is_valid("2026-2027") and not rules.school_year_is_valid("2026-2028")
+    assert not rules.school_year_is_valid("２０２６-２０２７")  # full-width digits
