@@ -108,9 +108,9 @@ class RateRow:
     def change(self) -> float | None:
         return rules.change(self.rate, self.before_rate)
 
-    def cells(self) -> list:
-        return [self.label, self.tried, self.certified, self.rate, self.before_tried, self.before_certified,
-                self.before_rate, self.change]
+    def cells(self, with_before: bool = True) -> list:
+        now = [self.label, self.tried, self.certified, self.rate]
+        return now + [self.before_tried, self.before_certified, self.before_rate, self.change] if with_before else now
 
 
 @dataclass
@@ -133,14 +133,17 @@ def _counts(period: Period, filters: Filters, extra) -> list[queries.TierCount]:
 
 
 def _rate_columns(first: str, period: Period, before: Period | None) -> list[Column]:
+    """The period's columns, then the previous period's and the change (none before "everything")."""
     now_label, before_label = period_label(period), period_label(before)
-    return [Column(first), Column(_("Ont essayé (%(period)s)", period=now_label), "number"),
-            Column(_("Certifiés (%(period)s)", period=now_label), "number"),
-            Column(_("Taux (%(period)s)", period=now_label), "percent"),
-            Column(_("Ont essayé (%(period)s)", period=before_label), "number"),
-            Column(_("Certifiés (%(period)s)", period=before_label), "number"),
-            Column(_("Taux (%(period)s)", period=before_label), "percent"),
-            Column(_("Évolution (points)"), "points")]
+    columns = [Column(first), Column(_("Ont essayé (%(period)s)", period=now_label), "number"),
+               Column(_("Certifiés (%(period)s)", period=now_label), "number"),
+               Column(_("Taux (%(period)s)", period=now_label), "percent")]
+    if before is None:
+        return columns
+    return columns + [Column(_("Ont essayé (%(period)s)", period=before_label), "number"),
+                      Column(_("Certifiés (%(period)s)", period=before_label), "number"),
+                      Column(_("Taux (%(period)s)", period=before_label), "percent"),
+                      Column(_("Évolution (points)"), "points")]
 
 
 def rates_section(filters: Filters, *, with_charts: bool = True) -> RatesSection:
@@ -177,10 +180,10 @@ def rates_section(filters: Filters, *, with_charts: bool = True) -> RatesSection
     tier_rows = [by_tier[t] for t in sorted(by_tier, key=lambda t: order.get(t, (0, "", t)))]
     section = RatesSection(period, before, list(by_age.values()), tier_rows, total)
     section.tables["rates_age"] = Table(_rate_columns(_("Tranche d'âge"), period, before),
-                                        [r.cells() for r in [*section.by_age, total]],
+                                        [r.cells(before is not None) for r in [*section.by_age, total]],
                                         _("Taux de certification par tranche d'âge"))
     section.tables["rates_tier"] = Table(_rate_columns(_("Niveau de quiz"), period, before),
-                                         [r.cells() for r in [*tier_rows, total]],
+                                         [r.cells(before is not None) for r in [*tier_rows, total]],
                                          _("Taux de certification par niveau de quiz"))
     if with_charts:
         section.charts["rates_age"] = _rates_chart("rates_age", _("Taux de certification par tranche d'âge"),
@@ -201,11 +204,15 @@ def _rates_chart(name, title, rows: list[RateRow], section: RatesSection, filter
     if best is None:
         description = _("Personne n'a passé de quiz sur la période %(period)s : aucun taux à montrer.",
                         period=now_label)
-    else:
+    elif section.before:
         description = _("Sur la période %(period)s, le taux le plus élevé est celui de « %(label)s » "
                         "(%(certified)s certifiés sur %(tried)s). Les barres hachurées montrent la période "
                         "précédente. Les chiffres exacts sont dans le tableau qui suit.",
                         period=now_label, label=best.label, certified=best.certified, tried=best.tried)
+    else:
+        description = _("Sur la période %(period)s, le taux le plus élevé est celui de « %(label)s » "
+                        "(%(certified)s certifiés sur %(tried)s). Les chiffres exacts sont dans le tableau qui "
+                        "suit.", period=now_label, label=best.label, certified=best.certified, tried=best.tried)
     return _chart(charts.bar_chart, name, title, filters, mode, categories=[r.label for r in rows], series=series,
                   description=description, percent=True, horizontal=horizontal,
                   y_label="" if horizontal else _("Taux de certification"),

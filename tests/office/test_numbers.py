@@ -152,6 +152,13 @@ def test_the_page_and_its_csv_show_those_numbers(data, make_user, login, client)
     assert rows[0][0] == "Tranche d'âge" and "Évolution (points)" in rows[0][-1]
     assert rows[-1][:3] == ["Ensemble", str(tried), str(certified)]
     assert rows[-1][3] == f"{100 * certified / tried:.1f}".replace(".", ",")
+    # "Since the start" has no period before it: no empty columns of zeros, no hatched bars promised.
+    everything = client.get("/office/dashboard/rates_tier.csv?period=all&age=all", headers={"Accept-Language": "fr"})
+    rows = list(csv.reader(io.StringIO(everything.get_data().decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Niveau de quiz", "Ont essayé (depuis le début)", "Certifiés (depuis le début)",
+                       "Taux (depuis le début) (%)"]
+    html = client.get("/office/dashboard/?period=all", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "(aucune)" not in html and "barres hachurées" not in html and "Évolution" not in html
     funnel = client.get("/office/dashboard/funnel.csv?period=season:2026-autumn&age=all",
                         headers={"Accept-Language": "en"})
     rows = list(csv.reader(io.StringIO(funnel.get_data().decode("utf-8-sig"))))
