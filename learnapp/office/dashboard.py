@@ -13,6 +13,7 @@ the drawings (cached in ``chart_cache`` by the numbers they show) beside it.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -310,26 +311,31 @@ def _tallies(period: Period, months: list[Period]) -> tuple[list[queries.VisitTa
 def visits_section(filters: Filters, today: date, *, with_charts: bool = True) -> VisitsSection:
     months = rules.months_in(filters.period, today)
     by_month, by_visit = _tallies(filters.period, months)
+    everything = filters.period.start is None
+    if everything:  # the last 24 months, from the first one with a session: no screen of empty rows
+        by_month = list(itertools.dropwhile(lambda t: not t.sessions, by_month))
     section = VisitsSection(by_month, by_visit)
     section.tables["visits_month"] = Table(_visit_columns(_("Mois")),
                                            [_visit_cells(t, month_label(t.key)) for t in by_month],
-                                           _("Visites par mois"))
+                                           _("Visites par mois (24 derniers mois au plus)") if everything
+                                           else _("Visites par mois"))
     section.tables["visits_visit"] = Table(_visit_columns(_("Visite")), [_visit_cells(t, t.label) for t in by_visit],
                                            _("Visites par visite"))
     if with_charts:
         labels = [month_label(t.key) for t in by_month]
         fill = [rules.rate(t.taken, t.capacity) for t in by_month]
         absence = [rules.rate(t.no_show, t.attended + t.no_show) for t in by_month]
-        offered = sum(t.capacity for t in by_month)
+        # The whole period's totals (per visit): for "since the start", the months shown may not hold them all.
+        offered = sum(t.capacity for t in by_visit)
         if not offered:
             description = _("Aucune séance de visite sur la période.")
         else:
             description = _("Sur la période, %(taken)s places prises sur %(capacity)s offertes (%(rate)s %%), "
                             "%(waitlisted)s en liste d'attente ; %(no_show)s absents pour %(attended)s présents.",
-                            taken=sum(t.taken for t in by_month), capacity=offered,
-                            rate=round(100 * sum(t.taken for t in by_month) / offered),
-                            waitlisted=sum(t.waitlisted for t in by_month),
-                            no_show=sum(t.no_show for t in by_month), attended=sum(t.attended for t in by_month))
+                            taken=sum(t.taken for t in by_visit), capacity=offered,
+                            rate=round(100 * sum(t.taken for t in by_visit) / offered),
+                            waitlisted=sum(t.waitlisted for t in by_visit),
+                            no_show=sum(t.no_show for t in by_visit), attended=sum(t.attended for t in by_visit))
         section.charts["visits_month"] = _chart(
             charts.line_chart, "visits_month", _("Remplissage et absences des visites par mois"), filters,
             with_charts, categories=labels,
