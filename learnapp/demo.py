@@ -15,7 +15,7 @@ from learnapp.courses.cli import load_demo_content
 from learnapp.db import utcnow
 from learnapp.extensions import db
 from learnapp.office import milestones, period_rates, session_marks
-from learnapp.partners.demo import load_demo_partners
+from learnapp.partners.demo import load_demo_partners, load_demo_uses
 from learnapp.quizzes.demo import load_demo_attempts
 from learnapp.schools.demo import load_demo_school
 from learnapp.visits.demo import load_demo_visits
@@ -62,6 +62,7 @@ def load_demo(echo=print) -> None:
     load_demo_ambassadors(echo)  # Léa and Hugo signed; portraits; a palmarès with a dozen people
     load_demo_partners(echo)  # a museum (the demo partner account) with offers, one once a day; a shop
     load_demo_card(echo)  # the demo adult ambassador's card, with a drawn portrait
+    load_demo_uses(echo)  # the museum grants that card the offers its holder's level allows
     # Some demo rows were written directly (the class's progress, the attempts): the office's kept
     # funnel, certification rates per period and present/absent per session from them.
     milestones.rebuild()

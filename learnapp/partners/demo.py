@@ -1,17 +1,21 @@
 """Demo partners for `learnapp demo`: the demo partner account acts for a Granville museum with
-three offers (one once a day), and a shop without an account shows on the home page too.
+three offers (one once a day), and a shop without an account shows on the home page too; once the
+demo ambassador holds a card, the museum has granted them its offers they may have, so the
+ambassador's history and the office's dashboard show advantage uses.
 
-Idempotent: a partner that exists is left alone (and its offers with it)."""
+Idempotent: a partner that exists is left alone (and its offers with it); a card already used is
+not used again."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from learnapp.auth import services as accounts
+from learnapp.cards import services as cards
 from learnapp.db import utcnow
 from learnapp.extensions import db
 from learnapp.partners import services
-from learnapp.partners.models import Partner, PartnerMember
+from learnapp.partners.models import Offer, OfferUse, Partner, PartnerMember
 
 PARTNER_ACCOUNT = "partner@demo.learnapp.local"
 
@@ -50,3 +54,25 @@ def load_demo_partners(echo) -> None:
     db.session.commit()
     if made:
         echo(f"Demo partners: {', '.join(made)}.")
+
+
+def load_demo_uses(echo, holder_email: str = "learner@demo.learnapp.local") -> None:
+    """The museum's cashier (the demo partner account) grants the demo ambassador each offer their
+    level allows, through the same checks as the desk."""
+    holder, cashier = accounts.find_by_email(holder_email), accounts.find_by_email(PARTNER_ACCOUNT)
+    card = cards.current_card(holder) if holder is not None else None
+    partner = services.partner_of(cashier) if cashier is not None else None
+    if card is None or partner is None or db.session.scalar(
+            select(OfferUse.id).where(OfferUse.card_id == card.id).limit(1)) is not None:
+        return
+    now = utcnow()
+    granted = []
+    for offer in db.session.scalars(select(Offer).where(Offer.partner_id == partner.id).order_by(Offer.id)):
+        try:
+            services.record_use(card, offer, actor=cashier, partner=partner, now=now)
+        except services.PartnerError:
+            continue  # above the ambassador's level, or not for their age group: the desk says no too
+        granted.append(offer.title)
+    db.session.commit()
+    if granted:
+        echo(f"Demo advantage uses: {holder_email} was granted {', '.join(granted)}.")
