@@ -54,9 +54,14 @@ def test_dashboard_charts_tables_csv_and_audit_log(page, browser, live_server, m
     assert rows[0][0] == "Tranche d'âge" and rows[0][-1] == "Évolution (points)"
     assert [row[0] for row in rows[1:]] == ["Enfants", "Adolescents", "Adultes", "Ensemble"]
 
-    # A phone: nothing wider than the screen, the tables scroll inside their own box.
+    # A phone: nothing wider than the screen, the tables scroll inside their own box; a chart keeps
+    # a width where its labels stay legible (36rem) and scrolls sideways in its own frame.
     page.set_viewport_size({"width": 390, "height": 844})
     assert sideways_overflow(page) <= 0
+    frame = page.locator("#chart-rates_age .chart-drawing")
+    assert frame.locator(".chart-svg").evaluate("drawing => drawing.getBoundingClientRect().width") >= 576
+    assert frame.evaluate("frame => frame.scrollWidth > frame.clientWidth")
+    expect(page.get_by_role("region", name="Graphique : Taux de certification par tranche d'âge")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("navigation", name="Office").get_by_role("link", name="Journal d'audit").click()
