@@ -399,7 +399,7 @@ def visit_tallies(period: Period, months: list[Period]) -> tuple[list[VisitTally
     def marked(column):
         # A lookup of the session's row by its key, whatever the planner's statistics say: joined,
         # SQLite scanned the whole table for every session once ANALYZE had seen it nearly empty
-        # (300 ms for a year at 500,000 attempts, 2 ms this way).
+        # (297 ms for a year at 500,000 attempts; 7.5 ms this way).
         return func.coalesce(select(column).where(marks.session_id == VisitSession.id).scalar_subquery(), 0)
 
     bucket = _month_bucket(VisitSession.starts_at, months).label("month")

@@ -81,6 +81,17 @@ def _watch_deleted_accounts(session, _flush_context, _instances) -> None:
         milestones.note_everyone(session)
 
 
+_BUCKET_COLUMNS = frozenset({"birth_year", "created_at"})  # an account's bucket in the kept counts
+
+
+def _names_set(state) -> set[str]:
+    """The columns a bulk UPDATE sets: its VALUES (compiled parameter names) and, for an update by
+    primary key from a list of rows, the rows' keys."""
+    names = set(state.statement.compile().params)
+    rows = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
+    return names | {key for row in rows for key in row}
+
+
 def _watch_bulk_writes(state) -> None:
     """Bulk statements on accounts never show in the session's new, dirty or deleted rows."""
     if not (state.is_insert or state.is_update or state.is_delete) or state.bind_mapper is None:
@@ -88,6 +99,8 @@ def _watch_bulk_writes(state) -> None:
     written = state.bind_mapper.class_
     if written is User and state.is_insert:
         return  # an account without the learner role is in no funnel; its role's insert is seen below
+    if written is User and state.is_update and not _BUCKET_COLUMNS & _names_set(state):
+        return  # a last sign-in, a name: nothing the funnel counts by
     if written is UserRole and state.is_insert and isinstance(state.parameters, (list, dict)) and state.parameters:
         rows = state.parameters if isinstance(state.parameters, list) else [state.parameters]
         if all("user_id" in row and "name" in row for row in rows):

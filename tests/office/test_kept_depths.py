@@ -353,6 +353,12 @@ def test_accounts_written_in_bulk_in_a_savepoint_or_deleted_are_counted(db, make
     assert {kept_rows()[pupil][1] for pupil in pupils} == {2014}
     assert_kept_as_asked("bulk update")
 
+    # A bulk update of what the counts do not depend on rebuilds nothing.
+    built = db.session.scalar(select(milestones.FunnelState.built_at))
+    db.session.execute(db.update(User).where(User.id.in_(pupils)).values(display_name="Élève"))
+    db.session.commit()
+    assert db.session.scalar(select(milestones.FunnelState.built_at)) == built
+
     # An account deleted (the product anonymises instead) leaves no count behind.
     db.session.delete(db.session.get(User, learner.id))
     db.session.commit()
