@@ -84,7 +84,7 @@ def _watch_deleted_accounts(session, _flush_context, _instances) -> None:
 _BUCKET_COLUMNS = frozenset({"birth_year", "created_at"})  # an account's bucket in the kept counts
 
 
-def _names_set(state) -> set[str]:
+def _columns_set(state) -> set[str]:
     """The columns a bulk UPDATE sets: its VALUES (compiled parameter names) and, for an update by
     primary key from a list of rows, the rows' keys."""
     names = set(state.statement.compile().params)
@@ -99,7 +99,7 @@ def _watch_bulk_writes(state) -> None:
     written = state.bind_mapper.class_
     if written is User and state.is_insert:
         return  # an account without the learner role is in no funnel; its role's insert is seen below
-    if written is User and state.is_update and not _BUCKET_COLUMNS & _names_set(state):
+    if written is User and state.is_update and not _BUCKET_COLUMNS & _columns_set(state):
         return  # a last sign-in, a name: nothing the funnel counts by
     if written is UserRole and state.is_insert and isinstance(state.parameters, (list, dict)) and state.parameters:
         rows = state.parameters if isinstance(state.parameters, list) else [state.parameters]
