@@ -110,8 +110,10 @@ class RateRow:
         return rules.change(self.rate, self.before_rate)
 
     def cells(self, with_before: bool = True) -> list:
-        now = [self.label, self.tried, self.certified, self.rate]
-        return now + [self.before_tried, self.before_certified, self.before_rate, self.change] if with_before else now
+        cells = [self.label, self.tried, self.certified, self.rate]
+        if with_before:
+            cells += [self.before_tried, self.before_certified, self.before_rate, self.change]
+        return cells
 
 
 @dataclass

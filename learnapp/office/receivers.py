@@ -84,12 +84,17 @@ def _watch_deleted_accounts(session, _flush_context, _instances) -> None:
 _BUCKET_COLUMNS = frozenset({"birth_year", "created_at"})  # an account's bucket in the kept counts
 
 
+def _rows(state) -> list[dict]:
+    """The parameter rows of a bulk statement (one dict, a list of them, or none)."""
+    if isinstance(state.parameters, list):
+        return state.parameters
+    return [state.parameters] if state.parameters else []
+
+
 def _columns_set(state) -> set[str]:
     """The columns a bulk UPDATE sets: its VALUES (compiled parameter names) and, for an update by
     primary key from a list of rows, the rows' keys."""
-    names = set(state.statement.compile().params)
-    rows = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
-    return names | {key for row in rows for key in row}
+    return set(state.statement.compile().params) | {key for row in _rows(state) for key in row}
 
 
 def _watch_bulk_writes(state) -> None:
@@ -101,15 +106,14 @@ def _watch_bulk_writes(state) -> None:
         return  # an account without the learner role is in no funnel; its role's insert is seen below
     if written is User and state.is_update and not _BUCKET_COLUMNS & _columns_set(state):
         return  # a last sign-in, a name: nothing the funnel counts by
-    if written is UserRole and state.is_insert and isinstance(state.parameters, (list, dict)) and state.parameters:
-        rows = state.parameters if isinstance(state.parameters, list) else [state.parameters]
-        if all("user_id" in row and "name" in row for row in rows):
-            for row in rows:
-                if row["name"] == rules.LEARNER_ROLE:
-                    milestones.note_person(state.session, row["user_id"])
-            return
+    rows = _rows(state)
+    if written is UserRole and state.is_insert and rows and all("user_id" in row and "name" in row for row in rows):
+        for row in rows:
+            if row["name"] == rules.LEARNER_ROLE:
+                milestones.note_person(state.session, row["user_id"])
+        return
     if written in (User, UserRole):
-        milestones.note_everyone(state.session)
+        milestones.note_everyone(state.session)  # a statement that names no one: rebuild at the commit
 
 
 def connect(app) -> None:
